@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build (or find) the cached test-VM kernel of a variant.
+#
+#   tools/vm/kernel.sh [--variant default|debug] [--print-dir]
+#
+# Prints the kernel tree's path on stdout when it is ready.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage()
+{
+	echo "usage: $0 [--variant default|debug] [--print-dir]" >&2
+	exit 2
+}
+
+variant=default
+print_only=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--variant) [ $# -ge 2 ] || usage; variant=$2; shift 2 ;;
+	--variant=*) variant=${1#*=}; shift ;;
+	--print-dir) print_only=1; shift ;;
+	-h|--help) usage ;;
+	*) echo "$0: unknown argument '$1'" >&2; usage ;;
+	esac
+done
+variant_fragments "$variant" >/dev/null
+
+dir=$(kernel_dir "$variant")
+if [ "$print_only" = 1 ]; then
+	echo "$dir"
+	exit 0
+fi
+if [ -f "$dir/.mmtwin-complete" ]; then
+	log "kernel ($variant): cached at $dir"
+	echo "$dir"
+	exit 0
+fi
+
+mkdir -p "$dir"
+buildlog="$dir/build.log"
+: >>"$buildlog"
+start=$(date +%s)
+
+stage() { log "kernel ($variant) [$(( $(date +%s) - start ))s] $*"; }
+fail()
+{
+	log "kernel build FAILED in stage: $1"
+	log "full log: $buildlog"
+	tail -n 30 "$buildlog" >&2
+	exit 1
+}
+
+# Runs make in the background and prints a running count of compiled
+# objects every 30 s, so a 20-minute build never looks hung.
+make_with_progress()
+{
+	local what=$1 pid n
+	shift
+	make -C "$dir" -j"$(nproc)" "$@" >>"$buildlog" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 30
+		n=$(grep -c -E '^  (CC|AS|LD|AR|BTF)' "$buildlog" || true)
+		stage "$what: $n objects so far"
+	done
+	wait "$pid"
+}
+
+if [ ! -f "$dir/Makefile" ]; then
+	stage "extracting /usr/src/$MMTWIN_SRC_PKG.tar.xz"
+	tar -xf "/usr/src/$MMTWIN_SRC_PKG.tar.xz" -C "$dir" --strip-components=1 \
+		>>"$buildlog" 2>&1 || fail extract
+fi
+
+if [ ! -f "$dir/.mmtwin-configured" ]; then
+	stage "configuring (defconfig + kvm_guest.config + $(variant_fragments "$variant" | xargs -n1 basename | xargs))"
+	# shellcheck disable=SC2046
+	(cd "$dir" && make defconfig &&
+		scripts/kconfig/merge_config.sh -m .config \
+			kernel/configs/kvm_guest.config $(variant_fragments "$variant") &&
+		make olddefconfig) >>"$buildlog" 2>&1 || fail configure
+	# Report options the fragments asked for that Kconfig refused.
+	for f in $(variant_fragments "$variant"); do
+		grep -E '^(# )?CONFIG_' "$f" | while read -r line; do
+			opt=$(echo "$line" | sed -E 's/^# //; s/[= ].*//')
+			want=$(grep -E "^(# )?$opt[= ]" "$f" | tail -n1)
+			have=$(grep -E "^(# )?$opt[= ]" "$dir/.config" || true)
+			case "$want" in
+			"# "*) [ -z "$have" ] || [ "${have#\# }" != "$have" ] ||
+				log "note: $opt still set: $have" ;;
+			*) [ "$want" = "$have" ] ||
+				log "note: wanted '$want', got '${have:-unset}'" ;;
+			esac
+		done
+	done
+	touch "$dir/.mmtwin-configured"
+fi
+
+stage "building bzImage and modules (log: $buildlog)"
+make_with_progress build bzImage modules || fail build
+stage "installing modules into the tree"
+make -C "$dir" INSTALL_MOD_PATH="$dir/_modinst" modules_install \
+	>>"$buildlog" 2>&1 || fail modules_install
+touch "$dir/.mmtwin-complete"
+stage "done: $dir"
+echo "$dir"

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared definitions for the mmtwin VM scripts. Sourced, never run.
+
+MMTWIN_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+MMTWIN_VM_DIR="$MMTWIN_TOP/tools/vm"
+MMTWIN_CACHE="${MMTWIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmtwin}"
+MMTWIN_OUT="${MMTWIN_OUT:-$MMTWIN_TOP/out}"
+
+# The Debian source package the test-VM kernel is built from, and the stock
+# Debian kernel the same tests also run on.
+MMTWIN_SRC_PKG=linux-source-6.12
+MMTWIN_STOCK_META=linux-image-6.12-amd64
+MMTWIN_STOCK_HDR_META=linux-headers-6.12-amd64
+MMTWIN_OLD_HDR_META=linux-headers-amd64
+
+log() { printf '[mmtwin] %s\n' "$*" >&2; }
+die() { printf '[mmtwin] error: %s\n' "$*" >&2; exit 2; }
+
+# Upstream version of the kernel source the package ships (6.12.117).
+src_version()
+{
+	dpkg-query -W -f='${Version}' "$MMTWIN_SRC_PKG" 2>/dev/null | sed 's/-.*//'
+}
+
+# Config fragments that make up a variant, in merge order.
+variant_fragments()
+{
+	case "$1" in
+	default) echo "$MMTWIN_VM_DIR/mmtwin.config" ;;
+	debug) echo "$MMTWIN_VM_DIR/mmtwin.config $MMTWIN_VM_DIR/debug.config" ;;
+	*) die "unknown VARIANT '$1' (expected: default, debug)" ;;
+	esac
+}
+
+# Cache directory of a variant's kernel tree: version plus a hash of the
+# fragments' option lines (comments do not count), so changing an option
+# builds a new kernel beside the old one.
+kernel_dir()
+{
+	local variant=$1 ver hash name
+
+	ver=$(src_version)
+	[ -n "$ver" ] || die "$MMTWIN_SRC_PKG is not installed (run tools/vm/deps.sh)"
+	# shellcheck disable=SC2046
+	hash=$(cat $(variant_fragments "$variant") |
+		grep -E '^(CONFIG_|# CONFIG_)' | sha256sum | cut -c1-10)
+	name="kernel-$ver-$hash"
+	[ "$variant" = default ] || name="kernel-$ver-$variant-$hash"
+	echo "$MMTWIN_CACHE/$name"
+}
+
+kernel_ready() { [ -f "$(kernel_dir "$1")/.mmtwin-complete" ]; }
+
+# Stock Debian kernel: release string of the newest 6.12 image in the archive.
+stock_release()
+{
+	apt-cache depends "$MMTWIN_STOCK_META" 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\(6\.12[^ ]*-amd64\)$/\1/p' | head -n1
+}
+
+stock_dir() { echo "$MMTWIN_CACHE/stock-$1"; }
