@@ -9,9 +9,7 @@
 #include <linux/module.h>
 
 #include <mmtwin/compat.h>
-#include <mmtwin/core.h>
-
-bool mmtwin_twin_name_valid(const char *name);
+#include "../modules/core/internal.h"
 
 static void name_rules(struct kunit *test)
 {
