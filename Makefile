@@ -7,6 +7,8 @@
 #   make demo            build, boot the test VM, show twin vs kernel
 #   make check           every test: host checks, test VM, stock kernel VM
 #   make check VARIANT=debug   the same on the KASAN + lockdep kernel
+#   make check ONLY=buddy      VM tests of one twin only (host checks run)
+#   make bench           run the twin-vs-kernel benchmarks in the VM
 #   make kernel          build (or reuse) the cached test-VM kernel
 #   make deps            install the Debian packages mmtwin needs
 
@@ -36,10 +38,13 @@ kernel: deps
 	tools/vm/kernel.sh --variant $(VARIANT)
 
 check:
-	tools/check.sh --variant $(VARIANT)
+	tools/check.sh --variant $(VARIANT) $(if $(ONLY),--only $(ONLY))
 
 demo:
-	tools/demo.sh --variant $(VARIANT)
+	tools/demo.sh --variant $(VARIANT) --job demo
+
+bench:
+	tools/demo.sh --variant $(VARIANT) --job bench
 
 help:
 	@sed -n 's/^#   //p' Makefile

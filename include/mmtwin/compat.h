@@ -24,13 +24,11 @@
 
 #define MMTWIN_NR_ORDERS	(MAX_PAGE_ORDER + 1)
 
-/* KUnit-only exports (6.2+); plain statics and no export before that. */
-#if __has_include(<kunit/visibility.h>)
+/*
+ * VISIBLE_IF_KUNIT and EXPORT_SYMBOL_IF_KUNIT(): static functions become
+ * exported to KUnit suites on kernels with KUnit (both 6.1 and 6.12 have it).
+ */
 #include <kunit/visibility.h>
-#else
-#define VISIBLE_IF_KUNIT static
-#define EXPORT_SYMBOL_IF_KUNIT(symbol)
-#endif
 
 /* 6.10 dropped __assign_str()'s source argument (it is taken from __string). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)

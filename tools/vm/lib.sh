@@ -59,3 +59,27 @@ stock_release()
 }
 
 stock_dir() { echo "$MMTWIN_CACHE/stock-$1"; }
+
+# A private copy of the sources per kernel, so builds never share objects.
+sync_tree()
+{
+	mkdir -p "$1"
+	(cd "$MMTWIN_TOP" && git ls-files -z --cached --others --exclude-standard |
+		rsync -a --from0 --files-from=- ./ "$1/")
+}
+
+# A full W=1 build of a copy of the tree against kernel tree $1: cleaned
+# first, so every warning shows on every run.
+kbuild()
+{
+	make -C "$1" M="$2" clean >/dev/null &&
+		make -C "$1" M="$2" W=1 "${@:3}" modules
+}
+
+# Sparse over every file of an already built copy.
+ksparse() { make -C "$1" M="$2" W=1 C=2 modules; }
+
+headers_for()
+{
+	ls -d /usr/src/linux-headers-"$1"*-amd64 2>/dev/null | sort -V | tail -n1
+}

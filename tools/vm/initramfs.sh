@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test VM's initramfs: a cached base (busybox, bpftrace and the
+# libraries it links) plus an overlay with this run's modules and tests.
+# The kernel unpacks concatenated cpio archives in order.
+#
+#   initramfs.sh --release REL --modules DIR --kmods-root DIR \
+#                [--selftests DIR] --out FILE
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage()
+{
+	echo "usage: $0 --release REL --modules DIR --kmods-root DIR [--selftests DIR] --out FILE" >&2
+	exit 2
+}
+
+release="" modules="" kmods_root="" selftests="" out=""
+while [ $# -gt 0 ]; do
+	[ $# -ge 2 ] || usage
+	case "$1" in
+	--release) release=$2 ;;
+	--modules) modules=$2 ;;
+	--kmods-root) kmods_root=$2 ;;
+	--selftests) selftests=$2 ;;
+	--out) out=$2 ;;
+	*) echo "$0: unknown argument '$1'" >&2; usage ;;
+	esac
+	shift 2
+done
+[ -n "$release" ] && [ -n "$out" ] || usage
+[ -d "$modules" ] || die "--modules: no directory '$modules'"
+[ -d "$kmods_root/lib/modules/$release" ] ||
+	die "--kmods-root: no lib/modules/$release under '$kmods_root'"
+
+# Kernel modules the guest may need from the kernel itself (when not built in).
+KERNEL_MODULES="zram test_hmm"
+
+mkcpio() { (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet); }
+
+# The base changes only when busybox or bpftrace do.
+build_base()
+{
+	local base=$1 stage lib
+
+	stage=$(mktemp -d)
+	mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
+	cp /bin/busybox "$stage/bin/busybox"
+	if command -v bpftrace >/dev/null; then
+		cp "$(command -v bpftrace)" "$stage/usr/bin/bpftrace"
+		for lib in $(ldd "$(command -v bpftrace)" | grep -o '/[^ ]*'); do
+			cp -L --parents "$lib" "$stage"
+		done
+	fi
+	echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
+	mkcpio "$stage" >"$base.tmp"
+	mv "$base.tmp" "$base"
+	rm -rf "$stage"
+}
+
+base_key=$( (sha256sum /bin/busybox; command -v bpftrace >/dev/null &&
+	sha256sum "$(command -v bpftrace)") | sha256sum | cut -c1-10)
+base="$MMTWIN_OUT/initramfs-base-$base_key.cpio"
+if [ ! -f "$base" ]; then
+	log "building initramfs base (busybox, bpftrace and its libraries)"
+	mkdir -p "$MMTWIN_OUT"
+	build_base "$base"
+fi
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mdir="$stage/lib/modules/$release"
+mkdir -p "$mdir/extra" "$stage/mmtwin/guest" "$stage/mmtwin/selftests" \
+	"$stage/mmtwin/demo.d"
+install -m 0755 "$MMTWIN_VM_DIR/guest/init" "$stage/init"
+install -m 0644 "$MMTWIN_VM_DIR"/guest/*.sh "$stage/mmtwin/guest/"
+find "$modules" -name '*.ko' -exec cp {} "$mdir/extra/" \;
+# Busybox cannot load compressed modules: store them decompressed.
+copy_kernel_module()
+{
+	local ko=$1 rel_path
+
+	rel_path=${ko#"$kmods_root"/lib/modules/"$release"/}
+	mkdir -p "$mdir/$(dirname "$rel_path")"
+	case "$ko" in
+	*.xz) xz -dc "$ko" >"$mdir/${rel_path%.xz}" ;;
+	*.zst) zstd -qdc "$ko" >"$mdir/${rel_path%.zst}" ;;
+	*) cp "$ko" "$mdir/$rel_path" ;;
+	esac
+}
+
+for m in $KERNEL_MODULES; do
+	# Not every kernel has every module (or has it built in).
+	for ko in $(modprobe -d "$kmods_root" -S "$release" --show-depends "$m" \
+			2>/dev/null | awk '$1 == "insmod" { print $2 }'); do
+		copy_kernel_module "$ko"
+	done
+done
+# The kernel's lists of built-in modules, so modprobe of one succeeds.
+cp "$kmods_root/lib/modules/$release"/modules.{order,builtin,builtin.modinfo} "$mdir/"
+depmod -b "$stage" "$release"
+[ -z "$selftests" ] || cp -a "$selftests"/. "$stage/mmtwin/selftests/"
+cp "$MMTWIN_TOP"/tools/demo.d/*.sh "$stage/mmtwin/demo.d/" 2>/dev/null || true
+
+mkdir -p "$(dirname "$out")"
+{ cat "$base"; mkcpio "$stage"; } >"$out"

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test VM once and run one job in it.
+#
+#   run.sh --kernel BZIMAGE --initrd FILE --job check|demo|bench --out DIR
+#          [--only NAMES] [--timeout SECONDS]
+#
+# Always TCG with one thread (see shared/notes/test-vm-facts.md: the host's
+# KVM does not work, multi-threaded TCG crashes guests). Two NUMA nodes of
+# 2 GiB each, one CPU socket each (a shared LLC across nodes would WARN),
+# give the guest DMA, DMA32 and Normal zones.
+# DIR/console.log gets every kernel message, DIR/results.txt the job's
+# output. Exit status: the job's, 124 on timeout.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage()
+{
+	echo "usage: $0 --kernel BZIMAGE --initrd FILE --job check|demo|bench --out DIR [--only NAMES] [--timeout SECONDS]" >&2
+	exit 2
+}
+
+kernel="" initrd="" job="" out="" only="" timeout=900
+while [ $# -gt 0 ]; do
+	[ $# -ge 2 ] || usage
+	case "$1" in
+	--kernel) kernel=$2 ;;
+	--initrd) initrd=$2 ;;
+	--job) job=$2 ;;
+	--out) out=$2 ;;
+	--only) only=$2 ;;
+	--timeout) timeout=$2 ;;
+	*) echo "$0: unknown argument '$1'" >&2; usage ;;
+	esac
+	shift 2
+done
+[ -f "$kernel" ] || die "--kernel: no file '$kernel'"
+[ -f "$initrd" ] || die "--initrd: no file '$initrd'"
+case "$job" in check|demo|bench) ;; *) die "--job: expected check, demo or bench, got '$job'" ;; esac
+[ -n "$out" ] || usage
+case "$only" in *[!a-z0-9_,]*) die "--only: use names of [a-z0-9_], comma-separated" ;; esac
+case "$timeout" in ''|*[!0-9]*) die "--timeout: expected seconds, got '$timeout'" ;; esac
+
+mkdir -p "$out"
+: >"$out/results.txt"
+: >"$out/console.log"
+
+append="console=ttyS0 panic=-1 oops=panic loglevel=6 mmtwin.job=$job"
+[ -z "$only" ] || append="$append mmtwin.only=$only"
+
+status=0
+timeout -k 10 "$timeout" qemu-system-x86_64 \
+	-accel tcg,thread=single -cpu max -m 4G \
+	-smp 2,sockets=2,cores=1,threads=1 \
+	-object memory-backend-ram,size=2G,id=m0 \
+	-object memory-backend-ram,size=2G,id=m1 \
+	-numa node,memdev=m0,cpus=0 -numa node,memdev=m1,cpus=1 \
+	-display none -monitor none -no-reboot \
+	-serial "file:$out/console.log" \
+	-device virtio-serial-pci \
+	-chardev "file,id=results,path=$out/results.txt" \
+	-device virtserialport,chardev=results,name=org.mmtwin.results \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	</dev/null >"$out/qemu.log" 2>&1 || status=$?
+
+if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+	log "VM timed out after ${timeout}s (console: $out/console.log)"
+	exit 124
+fi
+guest=$(sed -n 's/^@@ EXIT \([0-9]*\)$/\1/p' "$out/results.txt" | tail -n1)
+if [ -z "$guest" ]; then
+	log "VM stopped without reporting an exit status (console: $out/console.log)"
+	tail -n 20 "$out/console.log" >&2
+	exit 1
+fi
+exit "$guest"
