@@ -106,8 +106,8 @@ mkdir -p "$logs"
 kdir=$("$MMTWIN_VM_DIR/kernel.sh" --variant "$variant") || die "test-VM kernel build failed"
 release=$(cat "$kdir/include/config/kernel.release")
 stock_rel=$(stock_release)
-stock_hdr=$(headers_for "$stock_rel")
-old_hdr=$(headers_for 6.1)
+stock_hdr=/usr/src/linux-headers-$stock_rel
+old_hdr=$(headers_for 6.1.)
 build="$MMTWIN_OUT/build"
 
 # compat.h exists to test kernel versions, with macros whose arguments one
@@ -132,8 +132,8 @@ host_check "make W=1 ($release)" --no-warnings kbuild "$kdir" "$build/$variant"
 host_check "make C=2 sparse ($release)" --no-warnings ksparse "$kdir" "$build/$variant"
 for hdr in "$stock_hdr" "$old_hdr"; do
 	name=$(basename "$hdr" | sed 's/^linux-headers-//')
-	if [ -z "$hdr" ]; then
-		result FAIL "host: Debian headers missing (${stock_rel:-6.12}, 6.1)"
+	if [ ! -d "$hdr" ]; then
+		result FAIL "host: Debian headers missing: '$hdr'"
 		continue
 	fi
 	sync_tree "$build/$name"
@@ -149,11 +149,13 @@ done
 vm_run "vm-$variant" "$kdir/arch/x86/boot/bzImage" "$release" "$build/$variant" \
 	"$kdir/_modinst" "$kdir/tools/testing/kunit/kunit.py"
 
-if stock=$("$MMTWIN_VM_DIR/stock.sh") && [ -n "$stock_hdr" ]; then
-	vm_run "stock-$stock_rel" "$stock/boot/vmlinuz-$stock_rel" "$stock_rel" \
-		"$build/$(basename "$stock_hdr" | sed 's/^linux-headers-//')" "$stock" ""
-else
+if ! stock=$("$MMTWIN_VM_DIR/stock.sh"); then
 	result FAIL "stock kernel: could not fetch linux-image-$stock_rel"
+elif [ ! -d "$build/$stock_rel" ]; then
+	result FAIL "stock kernel: no modules built for $stock_rel"
+else
+	vm_run "stock-$stock_rel" "$stock/boot/vmlinuz-$stock_rel" "$stock_rel" \
+		"$build/$stock_rel" "$stock" ""
 fi
 
 log "logs: $logs and $MMTWIN_OUT/vm/; took $(( $(date +%s) - t0 ))s"

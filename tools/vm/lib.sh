@@ -79,6 +79,7 @@ kbuild()
 # Sparse over every file of an already built copy.
 ksparse() { make -C "$1" M="$2" W=1 C=2 modules; }
 
+# Newest Debian amd64 headers whose release starts with $1 ("6.1.").
 headers_for()
 {
 	ls -d /usr/src/linux-headers-"$1"*-amd64 2>/dev/null | sort -V | tail -n1

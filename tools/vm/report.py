@@ -15,19 +15,16 @@ import subprocess
 import sys
 import tempfile
 
-# Kernel messages that fail a run even when every test passed.
+# Kernel messages that fail a run even when every test passed. Case matters:
+# "MP-BIOS bug" and "loops_per_jiffy" are not reports.
 BAD_CONSOLE = re.compile(
-    r"WARNING:|BUG:|Oops|Kernel panic|kernel BUG|KASAN|UBSAN|"
-    r"general protection fault|Unable to handle|"
+    r"WARNING:|BUG:|Oops:|Kernel panic|kernel BUG at|KASAN:|UBSAN:|"
+    r"general protection fault|Unable to handle kernel|"
     r"possible circular locking|possible recursive locking|"
-    r"inconsistent lock state|lockdep|INFO: task .* blocked|"
-    r"RCU detected stall|rcu_sched self-detected|"
-    r"mmtwin.*(leak|still in use)", re.IGNORECASE)
-# Lines that match the pattern above but are not reports.
-BENIGN_CONSOLE = re.compile(r"KASAN: (KernelAddressSanitizer initialized|"
-                            r"vmalloc)|lockdep: (fixing up|Lock dependency validator)|"
-                            r"Lock dependency validator|KASAN init|"
-                            r"Command line:|Kernel command line:|in-kernel BUG")
+    r"inconsistent lock state|DEBUG_LOCKS_WARN_ON|"
+    r"turning off the locking correctness validator|"
+    r"INFO: task .* blocked for more than|detected stalls? on CPU|"
+    r"self-detected stall|mmtwin.*(leak|still in use)")
 
 # "ok 3 name", "not ok 4 - name", "ok 5 name # SKIP why", "ok 6 # SKIP why"
 TAP_LINE = re.compile(r"^(not )?ok \d+\b\s*(?:- )?([^#]*?)\s*(#\s*(SKIP|TODO|XFAIL)\b(.*))?$",
@@ -122,8 +119,7 @@ def report_tap(t, name, rc, body):
 
 
 def report_console(t, console):
-    bad = [l for l in console.splitlines()
-           if BAD_CONSOLE.search(l) and not BENIGN_CONSOLE.search(l)]
+    bad = [l for l in console.splitlines() if BAD_CONSOLE.search(l)]
     if bad:
         # Show the report itself: from the first bad line on.
         lines = console.splitlines()
