@@ -81,20 +81,17 @@ if [ ! -f "$dir/.mmtwin-configured" ]; then
 		scripts/kconfig/merge_config.sh -m .config \
 			kernel/configs/kvm_guest.config $(variant_fragments "$variant") &&
 		make olddefconfig) >>"$buildlog" 2>&1 || fail configure
-	# Report options the fragments asked for that Kconfig refused.
-	for f in $(variant_fragments "$variant"); do
-		grep -E '^(# )?CONFIG_' "$f" | while read -r line; do
-			opt=$(echo "$line" | sed -E 's/^# //; s/[= ].*//')
-			want=$(grep -E "^(# )?$opt[= ]" "$f" | tail -n1)
-			have=$(grep -E "^(# )?$opt[= ]" "$dir/.config" || true)
-			case "$want" in
-			"# "*) [ -z "$have" ] || [ "${have#\# }" != "$have" ] ||
-				log "note: $opt still set: $have" ;;
-			*) [ "$want" = "$have" ] ||
-				log "note: wanted '$want', got '${have:-unset}'" ;;
-			esac
+	# Report options the fragments asked for that Kconfig refused; a later
+	# fragment's line for an option overrides an earlier one's.
+	# shellcheck disable=SC2046
+	cat $(variant_fragments "$variant") | grep -E '^(# )?CONFIG_' |
+		sed -E 's/^# (CONFIG_[A-Za-z0-9_]+) is not set$/\1=n/' |
+		awk -F= '{ want[$1] = $0 } END { for (o in want) print want[o] }' |
+		while IFS= read -r want; do
+			opt=${want%%=*}
+			have=$(grep -E "^$opt=" "$dir/.config" || echo "$opt=n")
+			[ "$want" = "$have" ] || log "note: wanted '$want', got '$have'"
 		done
-	done
 	touch "$dir/.mmtwin-configured"
 fi
 

@@ -46,7 +46,7 @@ mkdir -p "$out"
 : >"$out/results.txt"
 : >"$out/console.log"
 
-append="console=ttyS0 panic=-1 oops=panic loglevel=6 mmtwin.job=$job"
+append="console=ttyS0 panic=-1 oops=panic loglevel=7 mmtwin.job=$job"
 [ -z "$only" ] || append="$append mmtwin.only=$only"
 
 status=0
