@@ -16,6 +16,7 @@ int buddy_gfp_migratetype(gfp_t gfp)
 		return MMTWIN_MT_RECLAIMABLE;
 	return MMTWIN_MT_UNMOVABLE;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_gfp_migratetype);
 
 /* gfp_to_alloc_flags(): what the slow path may dip into. */
 unsigned int buddy_gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
@@ -372,6 +373,7 @@ struct mmtwin_frame *buddy_alloc(struct buddy *b, gfp_t gfp, unsigned int order)
 	buddy_trace_alloc(frame_pfn(f), order, gfp, mt);
 	return f;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_alloc);
 
 /* Fill NULL slots from one zone's pcp list under one lock hold. */
 static unsigned long bulk_fast(struct buddy_zone *z, gfp_t gfp,
@@ -435,6 +437,7 @@ unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
 		filled += !!frames[i];
 	return filled;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_alloc_bulk);
 
 /**
  * buddy_free - give back a block from buddy_alloc()
@@ -465,6 +468,7 @@ int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order)
 	buddy_unlock(&z->lock, flags);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_free);
 
 /* Empty one CPU's pcp lists in every zone (drain_pages()). */
 void buddy_drain_cpu(struct buddy *b, int cpu)
@@ -483,6 +487,7 @@ void buddy_drain_cpu(struct buddy *b, int cpu)
 		buddy_unlock(&pcp->lock, flags);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_drain_cpu);
 
 void buddy_drain_all(struct buddy *b)
 {
@@ -491,6 +496,7 @@ void buddy_drain_all(struct buddy *b)
 	buddy_for_each_cpu(cpu)
 		buddy_drain_cpu(b, cpu);
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_drain_all);
 
 /*
  * zone_batchsize() and zone_highsize() with percpu_pagelist_high_fraction
@@ -531,6 +537,7 @@ void buddy_update_pcp(struct buddy *b)
 		}
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_update_pcp);
 
 /* Install (or, with NULL, remove) the reclaimer's hooks. */
 void buddy_set_reclaim(struct buddy *b, const struct mmtwin_reclaim_ops *ops)
@@ -541,3 +548,4 @@ void buddy_set_reclaim(struct buddy *b, const struct mmtwin_reclaim_ops *ops)
 	WRITE_ONCE(b->reclaim, ops);
 	buddy_unlock(&b->reclaim_lock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_set_reclaim);

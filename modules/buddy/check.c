@@ -15,6 +15,7 @@ unsigned long buddy_zone_event(struct buddy_zone *z, enum buddy_event e)
 		sum += READ_ONCE(buddy_per_cpu(z->pcp, cpu)->events[e]);
 	return sum;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_zone_event);
 
 static void count_pageblocks(struct buddy_zone *z, struct buddy_zone_stats *st)
 {
@@ -55,6 +56,7 @@ void buddy_zone_stats(struct buddy_zone *z, struct buddy_zone_stats *st)
 	for (e = 0; e < BUDDY_NR_EVENTS; e++)
 		st->events[e] = buddy_zone_event(z, e);
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_zone_stats);
 
 /* Describe a broken invariant; returns the error buddy_check() gives. */
 static __printf(3, 4) int fail(char *why, size_t len, const char *fmt, ...)
@@ -223,3 +225,4 @@ int buddy_check(struct buddy *b, char *why, size_t len)
 	}
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_check);

@@ -164,7 +164,7 @@ void mmtwin_buddy_control_free_all(void)
 	mutex_unlock(&control_lock);
 }
 
-/* One command, already stripped of surrounding blanks. */
+/* One command; surrounding blanks are ignored. */
 int mmtwin_buddy_control(const char *cmd)
 {
 	char *buf, *args, *word;
@@ -192,6 +192,7 @@ int mmtwin_buddy_control(const char *cmd)
 	kfree(buf);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_control);
 
 static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)

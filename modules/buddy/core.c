@@ -458,6 +458,7 @@ bool buddy_unreserve_highatomic(struct buddy *b, int mt, bool force)
 	}
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_unreserve_highatomic);
 
 /* __zone_watermark_ok(), reserves included; no lowmem_reserve, no CMA. */
 bool buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
@@ -499,6 +500,7 @@ bool buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
 	}
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_watermark_ok);
 
 static unsigned long isqrt(unsigned long x)
 {
@@ -551,6 +553,7 @@ void buddy_setup_wmarks(struct buddy *b)
 		buddy_unlock(&z->lock, flags);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_setup_wmarks);
 
 /* Chunks are found by pfn in an open-addressed table; 1 marks a hole. */
 #define TABLE_TOMBSTONE	((struct buddy_chunk *)1)
@@ -582,6 +585,7 @@ struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn)
 
 	return c ? &c->frames[pfn & (BUDDY_CHUNK_PAGES - 1)] : NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_pfn_frame);
 
 static void table_insert(struct buddy *b, struct buddy_chunk *c)
 {
@@ -693,6 +697,7 @@ struct buddy_chunk *buddy_chunk_new(void)
 		c->frames[i].idx = i;
 	return c;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_chunk_new);
 
 /**
  * buddy_add_chunk - hand a borrowed max-order block to the allocator
@@ -736,6 +741,7 @@ int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
 	buddy_unlock(&z->lock, flags);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_add_chunk);
 
 /*
  * A chunk is free when its frames are all in free blocks: one of max
@@ -811,6 +817,7 @@ struct buddy_chunk *buddy_take_free_chunk(struct buddy *b)
 	}
 	return c;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_take_free_chunk);
 
 int buddy_init(struct buddy *b)
 {
@@ -821,6 +828,7 @@ int buddy_init(struct buddy *b)
 	build_zonelists(b);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_init);
 
 /* Frees the zones' per-CPU data; chunks must have been taken back. */
 void buddy_destroy(struct buddy *b)
@@ -832,3 +840,4 @@ void buddy_destroy(struct buddy *b)
 		buddy_percpu_free(b->zones[i].pcp);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(buddy_destroy);
