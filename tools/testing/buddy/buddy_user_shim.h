@@ -96,6 +96,7 @@ struct buddy_user_lock {
 extern int harness_cpu;
 extern int harness_node;
 #define __percpu
+#define EXPORT_SYMBOL_IF_KUNIT(sym)	/* for the kernel's KUnit suite */
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define __noreturn		__attribute__((noreturn))
 #define buddy_percpu_alloc(t)	((t *)calloc(HARNESS_NR_CPUS, sizeof(t)))
