@@ -17,6 +17,11 @@
 #include <linux/types.h>
 #include <linux/list.h>
 
+/*
+ * Attribute and annotation macros (__printf, __noreturn, __acquires,
+ * __releases, EXPORT_SYMBOL_IF_KUNIT) come from the Makefile's -D flags.
+ */
+
 #define BUDDY_MAX_ORDER		10
 #define BUDDY_PB_ORDER		9
 #define PAGE_SHIFT		12
@@ -73,8 +78,6 @@ static inline size_t strscpy(char *d, const char *s, size_t n)
 
 int harness_warn(int cond, const char *file, int line);
 
-#define __acquires(x)	/* sparse annotations */
-#define __releases(x)	/* sparse annotations */
 
 /* Locks: flags checked for recursion; interrupts do not exist here. */
 struct buddy_user_lock {
@@ -96,9 +99,6 @@ struct buddy_user_lock {
 extern int harness_cpu;
 extern int harness_node;
 #define __percpu
-#define EXPORT_SYMBOL_IF_KUNIT(sym)	/* for the kernel's KUnit suite */
-#define __printf(a, b)		__attribute__((format(printf, a, b)))
-#define __noreturn		__attribute__((noreturn))
 #define buddy_percpu_alloc(t)	((t *)calloc(HARNESS_NR_CPUS, sizeof(t)))
 #define buddy_percpu_free(p)	free(p)
 #define buddy_per_cpu(p, cpu)	(&(p)[cpu])
