@@ -284,6 +284,7 @@ static void gfp_migratetypes_and_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buddy_free(b, f, 1), -EINVAL);	/* wrong order */
 	KUNIT_EXPECT_EQ(test, buddy_free(b, f, 0), 0);
 	KUNIT_EXPECT_EQ(test, buddy_free(b, f, 0), -EINVAL);	/* double free */
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(&b->zones[0], BUDDY_BAD_FREE), 2UL);
 	KUNIT_EXPECT_NULL(test, buddy_alloc(b, GFP_KERNEL | __GFP_NOWARN,
 					    MAX_PAGE_ORDER + 1));
 	expect_all_merged(test, b);

@@ -445,17 +445,21 @@ EXPORT_SYMBOL_IF_KUNIT(buddy_alloc_bulk);
  * @f: its head frame
  * @order: the order it was allocated with
  *
- * Return: 0, or -EINVAL (and a warning) for a frame that is not an
- * allocated head of that order: nothing is changed then.
+ * Return: 0, or -EINVAL (counted and reported, like the kernel's bad_page()
+ * but without tainting anything) for a frame that is not an allocated head
+ * of that order: nothing is changed then.
  */
 int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order)
 {
 	struct buddy_zone *z = frame_chunk(f)->zone;
 	unsigned long flags;
+	int state = READ_ONCE(f->state);
 
-	if (WARN_ON_ONCE(READ_ONCE(f->state) != MMTWIN_FRAME_ALLOC ||
-			 f->order != order))
+	if (state != MMTWIN_FRAME_ALLOC || f->order != order) {
+		z->events[BUDDY_BAD_FREE]++;	/* racy count, like a vm event */
+		buddy_report_bad_free(frame_pfn(f), order, state, f->order);
 		return -EINVAL;
+	}
 	buddy_trace_free(frame_pfn(f), order);
 	WRITE_ONCE(f->state, MMTWIN_FRAME_NONE);
 	if (order <= BUDDY_COSTLY_ORDER) {

@@ -210,6 +210,7 @@ static const char * const event_names[BUDDY_NR_EVENTS] = {
 	[BUDDY_ALLOC_FAIL] = "alloc_fail",
 	[BUDDY_ALLOC_WARN] = "alloc_warn",
 	[BUDDY_FAULT_INJECTED] = "fault_injected",
+	[BUDDY_BAD_FREE] = "bad_free",
 };
 
 /* Twin-only counters, "name value" per line, per zone. */

@@ -59,6 +59,7 @@ enum buddy_event {
 	BUDDY_ALLOC_FAIL,	/* allocations that returned nothing */
 	BUDDY_ALLOC_WARN,	/* ... and were reported (no __GFP_NOWARN) */
 	BUDDY_FAULT_INJECTED,	/* failures made by the fault point */
+	BUDDY_BAD_FREE,		/* frees refused: not an allocated block */
 	BUDDY_NR_EVENTS
 };
 

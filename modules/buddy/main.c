@@ -42,6 +42,14 @@ void mmtwin_buddy_warn_alloc(gfp_t gfp, unsigned int order)
 			    current->comm, order, gfp, &gfp);
 }
 
+/* bad_page()'s job for the twin: say what was wrong, change nothing. */
+void mmtwin_buddy_bad_free(unsigned long pfn, unsigned int order, int state,
+			   unsigned int frame_order)
+{
+	pr_err_ratelimited("mmtwin_buddy: %s: bad free: pfn %#lx order %u, frame state %d order %u\n",
+			   current->comm, pfn, order, state, frame_order);
+}
+
 static int borrow_one(void)
 {
 	struct buddy_chunk *c;

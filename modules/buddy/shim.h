@@ -69,8 +69,12 @@ static inline void buddy_zero_pfns(unsigned long pfn, unsigned long nr)
 /* Provided by the glue (main.c): fault injection and failure reports. */
 bool mmtwin_buddy_fail_alloc(gfp_t gfp, unsigned int order);
 void mmtwin_buddy_warn_alloc(gfp_t gfp, unsigned int order);
+void mmtwin_buddy_bad_free(unsigned long pfn, unsigned int order, int state,
+			   unsigned int frame_order);
 #define buddy_should_fail(gfp, order)	mmtwin_buddy_fail_alloc(gfp, order)
 #define buddy_report_fail(gfp, order)	mmtwin_buddy_warn_alloc(gfp, order)
+#define buddy_report_bad_free(pfn, order, state, forder) \
+	mmtwin_buddy_bad_free(pfn, order, state, forder)
 
 /* Tracepoints with the kmem: field names (trace.h). */
 #define buddy_trace_alloc(pfn, order, gfp, mt) \

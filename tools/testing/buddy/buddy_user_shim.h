@@ -124,9 +124,13 @@ static inline void buddy_vfree(void *p)
 void buddy_zero_pfns(unsigned long pfn, unsigned long nr);
 bool harness_should_fail(gfp_t gfp, unsigned int order);
 void harness_report_fail(gfp_t gfp, unsigned int order);
+void harness_bad_free(unsigned long pfn, unsigned int order, int state,
+		      unsigned int frame_order);
 void harness_cond_resched(void);
 #define buddy_should_fail(gfp, order)	harness_should_fail(gfp, order)
 #define buddy_report_fail(gfp, order)	harness_report_fail(gfp, order)
+#define buddy_report_bad_free(pfn, order, state, forder) \
+	harness_bad_free(pfn, order, state, forder)
 
 /* No tracepoints in userspace. */
 static inline void buddy_trace_alloc(unsigned long pfn, unsigned int order,

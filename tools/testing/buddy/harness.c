@@ -13,6 +13,7 @@ int harness_node;
 int harness_fail_every;
 unsigned long harness_warnings;
 unsigned long harness_reports;
+unsigned long harness_bad_frees;
 static unsigned long fail_counter;
 
 #define SHADOW_PFNS	(1UL << 22)
@@ -59,6 +60,12 @@ void harness_report_fail(gfp_t gfp, unsigned int order)
 }
 
 /* Only a __GFP_NOFAIL loop reschedules; here nobody else can free. */
+void harness_bad_free(unsigned long pfn, unsigned int order, int state,
+		      unsigned int frame_order)
+{
+	harness_bad_frees++;
+}
+
 void harness_cond_resched(void)
 {
 	static unsigned long loops;
@@ -170,8 +177,9 @@ void harness_verify(struct harness *h, const char *after)
 	if (live + pcp + free != managed)
 		harness_die("after %s: live %lu + pcp %lu + free %lu != managed %lu",
 			    after, live, pcp, free, managed);
-	if (harness_warnings)
-		harness_die("after %s: %lu warnings", after, harness_warnings);
+	if (harness_warnings || harness_bad_frees)
+		harness_die("after %s: %lu warnings, %lu bad frees", after,
+			    harness_warnings, harness_bad_frees);
 }
 
 static void claim_frames(struct mmtwin_frame *f, unsigned int order)

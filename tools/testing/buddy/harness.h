@@ -27,6 +27,7 @@ struct harness {
 extern int harness_fail_every;		/* fail every Nth allocation; 0 never */
 extern unsigned long harness_warnings;	/* WARN_ON_ONCE hits */
 extern unsigned long harness_reports;	/* failure reports (no NOWARN) */
+extern unsigned long harness_bad_frees;	/* refused frees */
 
 void harness_setup(struct harness *h, int dma32_chunks, int normal_chunks,
 		   int node1_chunks);

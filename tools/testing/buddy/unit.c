@@ -251,8 +251,9 @@ static void test_bad_free(void)
 	EXPECT(buddy_free(h.b, f, 2) == -EINVAL, "wrong order accepted");
 	EXPECT(buddy_free(h.b, f, 1) == 0, "free");
 	EXPECT(buddy_free(h.b, f, 1) == -EINVAL, "double free accepted");
-	EXPECT(harness_warnings == 2, "%lu warnings", harness_warnings);
-	harness_warnings = 0;
+	EXPECT(harness_bad_frees == 2, "%lu bad frees", harness_bad_frees);
+	EXPECT(buddy_zone_event(&h.b->zones[0], BUDDY_BAD_FREE) == 2, "counter");
+	harness_bad_frees = 0;
 	harness_teardown(&h);
 }
 
