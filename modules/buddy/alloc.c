@@ -102,18 +102,23 @@ static int pcp_refill_count(struct buddy_pcp *pcp, unsigned int order)
 	return max(batch, 1);
 }
 
-/* __rmqueue_pcplist(): take from the list, refilling it when empty. */
+/*
+ * __rmqueue_pcplist(): take from the list, refilling it when empty. A bulk
+ * caller that still wants @want pages refills up to that many at once (at
+ * most high), where upstream doubles its batch on consecutive refills.
+ */
 static struct mmtwin_frame *pcp_take(struct buddy_zone *z,
 				     struct buddy_pcp *pcp, unsigned int order,
-				     int mt, unsigned int alloc_flags)
+				     int mt, unsigned int alloc_flags, int want)
 {
 	struct list_head *list = &pcp->lists[pcp_index(order, mt)];
 	struct mmtwin_frame *f;
-	int got;
+	int got, count;
 
 	if (list_empty(list)) {
-		got = buddy_rmqueue_bulk(z, order, pcp_refill_count(pcp, order),
-					 list, mt, alloc_flags);
+		count = pcp_refill_count(pcp, order);
+		count = max(count, min(want, READ_ONCE(pcp->high)));
+		got = buddy_rmqueue_bulk(z, order, count, list, mt, alloc_flags);
 		pcp->count += got << order;
 	}
 	f = list_first_entry_or_null(list, struct mmtwin_frame, lru);
@@ -134,7 +139,7 @@ static struct mmtwin_frame *pcp_alloc(struct buddy_zone *z,
 	unsigned long flags;
 
 	pcp = pcp_lock(z, &flags);
-	f = pcp_take(z, pcp, order, mt, alloc_flags);
+	f = pcp_take(z, pcp, order, mt, alloc_flags, 1);
 	pcp_unlock(pcp, flags);
 	return f;
 }
@@ -382,13 +387,15 @@ static unsigned long bulk_fast(struct buddy_zone *z, gfp_t gfp,
 	int mt = buddy_gfp_migratetype(gfp);
 	struct mmtwin_frame *f;
 	struct buddy_pcp *pcp;
-	unsigned long flags, i, got = 0;
+	unsigned long flags, i, got = 0, need = 0;
 
+	for (i = 0; i < nr; i++)
+		need += !frames[i];
 	pcp = pcp_lock(z, &flags);
 	for (i = 0; i < nr; i++) {
 		if (frames[i])
 			continue;
-		f = pcp_take(z, pcp, 0, mt, BUDDY_WMARK_LOW);
+		f = pcp_take(z, pcp, 0, mt, BUDDY_WMARK_LOW, need - got);
 		if (!f)
 			break;
 		frames[i] = f;
