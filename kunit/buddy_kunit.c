@@ -59,7 +59,7 @@ static void arena_exit(struct kunit *test)
 	buddy_drain_all(b);
 	while ((c = buddy_take_free_chunk(b))) {
 		__free_pages(c->host, MAX_PAGE_ORDER);
-		buddy_vfree(c);
+		buddy_vfree(c);	/* a private arena: no lookups in flight */
 	}
 	/* A test that failed midway may leak frames: leak their chunks too. */
 	if (!b->nr_chunks) {

@@ -159,11 +159,12 @@ static int check_chunk(struct buddy_zone *z, struct buddy_chunk *c,
 	return 0;
 }
 
-static int check_zone(struct buddy_zone *z, char *why, size_t len)
+static int check_zone(struct buddy_zone *z, unsigned long *not_free,
+		      char *why, size_t len)
 {
-	unsigned long listed, free = 0, used = 0, pcp = 0;
+	unsigned long listed, free = 0, used = 0;
 	struct buddy_chunk *c;
-	int ret, cpu;
+	int ret;
 
 	ret = check_lists(z, &listed, why, len);
 	list_for_each_entry(c, &z->chunks, node) {
@@ -179,28 +180,36 @@ static int check_zone(struct buddy_zone *z, char *why, size_t len)
 	if (free + used != z->managed_pages)
 		return fail(why, len, "%s: blocks cover %lu of %lu pages", z->name, free + used,
 		     z->managed_pages);
-	buddy_for_each_cpu(cpu) {
-		struct buddy_pcp *p = buddy_per_cpu(z->pcp, cpu);
-		struct mmtwin_frame *f;
-		unsigned long n = 0;
-		int l;
-
-		for (l = 0; l < BUDDY_NR_PCP_LISTS; l++)
-			list_for_each_entry(f, &p->lists[l], lru) {
-				if (f->state != MMTWIN_FRAME_PCP ||
-				    l != f->order * MMTWIN_MT_PCPTYPES + f->mt)
-					return fail(why, len, "%s: cpu %d list %d holds pfn %lu state %d",
-					     z->name, cpu, l, frame_pfn(f), f->state);
-				n += 1UL << f->order;
-			}
-		if (n != (unsigned long)p->count)
-			return fail(why, len, "%s: cpu %d pcp count %d, lists %lu", z->name, cpu,
-			     p->count, n);
-		pcp += n;
-	}
-	if (pcp > used)
-		return fail(why, len, "%s: %lu pcp pages but only %lu not free", z->name, pcp, used);
+	*not_free = used;
 	return 0;
+}
+
+/* One CPU's pcp lists, under their own lock; their pages in @pages. */
+static int check_pcp(struct buddy_zone *z, int cpu, unsigned long *pages,
+		     char *why, size_t len)
+{
+	struct buddy_pcp *p = buddy_per_cpu(z->pcp, cpu);
+	struct mmtwin_frame *f;
+	unsigned long n = 0, flags;
+	int l, ret = 0;
+
+	buddy_lock(&p->lock, flags);
+	for (l = 0; l < BUDDY_NR_PCP_LISTS && !ret; l++)
+		list_for_each_entry(f, &p->lists[l], lru) {
+			if (f->state != MMTWIN_FRAME_PCP ||
+			    l != f->order * MMTWIN_MT_PCPTYPES + f->mt) {
+				ret = fail(why, len, "%s: cpu %d list %d holds pfn %lu state %d",
+					   z->name, cpu, l, frame_pfn(f), f->state);
+				break;
+			}
+			n += 1UL << f->order;
+		}
+	if (!ret && n != (unsigned long)p->count)
+		ret = fail(why, len, "%s: cpu %d pcp count %d, lists %lu", z->name,
+			   cpu, p->count, n);
+	buddy_unlock(&p->lock, flags);
+	*pages += n;
+	return ret;
 }
 
 /**
@@ -213,15 +222,22 @@ static int check_zone(struct buddy_zone *z, char *why, size_t len)
  */
 int buddy_check(struct buddy *b, char *why, size_t len)
 {
-	unsigned long flags;
-	int i, ret = 0;
+	unsigned long flags, used, pcp;
+	int i, cpu, ret = 0;
 
 	for (i = 0; i < b->nr_zones && !ret; i++) {
 		struct buddy_zone *z = &b->zones[i];
 
 		buddy_lock(&z->lock, flags);
-		ret = check_zone(z, why, len);
+		ret = check_zone(z, &used, why, len);
 		buddy_unlock(&z->lock, flags);
+		pcp = 0;
+		buddy_for_each_cpu(cpu)
+			if (!ret)
+				ret = check_pcp(z, cpu, &pcp, why, len);
+		if (!ret && pcp > used)
+			ret = fail(why, len, "%s: %lu pcp pages but only %lu not free",
+				   z->name, pcp, used);
 	}
 	return ret;
 }

@@ -563,20 +563,29 @@ static unsigned long table_hash(unsigned long pfn)
 	return ((pfn >> BUDDY_MAX_ORDER) * 0x9E3779B1UL) % BUDDY_TABLE_SLOTS;
 }
 
+/*
+ * Lockless: a chunk taken back is freed only after an RCU grace period
+ * (the caller of buddy_take_free_chunk() waits), so a lookup passing over
+ * its slot may still read it. The chunk found is in use by the caller.
+ */
 struct buddy_chunk *buddy_lookup(struct buddy *b, unsigned long pfn)
 {
 	unsigned long base = pfn & ~(BUDDY_CHUNK_PAGES - 1);
 	unsigned long h = table_hash(pfn), n;
-	struct buddy_chunk *c;
+	struct buddy_chunk *c, *found = NULL;
 
+	buddy_rcu_read_lock();
 	for (n = 0; n < BUDDY_TABLE_SLOTS; n++) {
 		c = READ_ONCE(b->table[(h + n) % BUDDY_TABLE_SLOTS]);
 		if (!c)
-			return NULL;
-		if (c != TABLE_TOMBSTONE && c->base_pfn == base)
-			return c;
+			break;
+		if (c != TABLE_TOMBSTONE && c->base_pfn == base) {
+			found = c;
+			break;
+		}
 	}
-	return NULL;
+	buddy_rcu_read_unlock();
+	return found;
 }
 
 struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn)
@@ -802,6 +811,7 @@ static struct buddy_chunk *take_from_zone(struct buddy_zone *z)
  *
  * Free pages on pcp lists keep their chunk in use: drain first. The zone
  * span is left as it was (spanned pages never shrink in the kernel either).
+ * Lookups may still be reading the chunk: free it after an RCU grace period.
  * Return: the chunk, no longer known to @b, or NULL.
  */
 struct buddy_chunk *buddy_take_free_chunk(struct buddy *b)

@@ -84,6 +84,7 @@ static bool return_one(void)
 	if (!c)
 		return false;
 	__free_pages(c->host, MAX_PAGE_ORDER);
+	synchronize_rcu();	/* buddy_lookup() may still pass over it */
 	buddy_vfree(c);
 	return true;
 }

@@ -15,6 +15,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -45,6 +46,8 @@
 #define buddy_irq_restore(f)	local_irq_restore(f)
 #define buddy_node_id()		numa_node_id()
 
+#define buddy_rcu_read_lock()	rcu_read_lock()
+#define buddy_rcu_read_unlock()	rcu_read_unlock()
 #define buddy_cond_resched()	cond_resched()
 #define buddy_might_sleep()	might_sleep()
 

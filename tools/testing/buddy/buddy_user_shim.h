@@ -107,6 +107,8 @@ extern int harness_node;
 #define buddy_for_each_cpu(c)	for ((c) = 0; (c) < HARNESS_NR_CPUS; (c)++)
 #define buddy_node_id()		harness_node
 
+#define buddy_rcu_read_lock()	((void)0)
+#define buddy_rcu_read_unlock()	((void)0)
 #define buddy_cond_resched()	harness_cond_resched()
 #define buddy_might_sleep()	((void)0)
 
