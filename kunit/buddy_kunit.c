@@ -388,6 +388,96 @@ static void highatomic_reserve(struct kunit *test)
 	expect_invariants(test, b);
 }
 
+/* A reclaimer that gives back what the test holds, oldest first. */
+struct fake_reclaimer {
+	struct list_head held;
+	unsigned long wakes, calls;
+	struct buddy *b;
+};
+
+static void fake_wake(void *data, int zone, unsigned int order)
+{
+	struct fake_reclaimer *r = data;
+
+	r->wakes++;
+}
+
+static unsigned long fake_reclaim(void *data, gfp_t gfp, unsigned int order)
+{
+	struct fake_reclaimer *r = data;
+	struct mmtwin_frame *f;
+	unsigned long freed = 0;
+
+	r->calls++;
+	while (freed < 32 && !list_empty(&r->held)) {
+		f = list_last_entry(&r->held, struct mmtwin_frame, lru);
+		list_del(&f->lru);
+		buddy_free(r->b, f, 0);
+		freed++;
+	}
+	return freed;
+}
+
+static void reclaim_hooks(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 4);
+	struct fake_reclaimer r = { .b = b };
+	struct mmtwin_reclaim_ops ops = {
+		.wake = fake_wake, .reclaim = fake_reclaim, .data = &r,
+	};
+	struct buddy_zone *z = &b->zones[0];
+	struct mmtwin_frame *f, *next;
+
+	INIT_LIST_HEAD(&r.held);
+	no_pcp(b, 0, 10);
+	buddy_set_reclaim(b, &ops);
+	/* Down to low: no hook yet. */
+	while (z->nr_free_pages > z->wmark[BUDDY_WMARK_LOW] + 1) {
+		f = buddy_alloc(b, GFP_KERNEL, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		list_add(&f->lru, &r.held);
+	}
+	KUNIT_EXPECT_EQ(test, r.wakes, 0UL);
+	KUNIT_EXPECT_EQ(test, r.calls, 0UL);
+	/* Below low: the background reclaimer is woken, nothing reclaimed. */
+	while (z->nr_free_pages > z->wmark[BUDDY_WMARK_MIN]) {
+		f = buddy_alloc(b, GFP_NOWAIT, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		list_add(&f->lru, &r.held);
+	}
+	KUNIT_EXPECT_GT(test, r.wakes, 0UL);
+	KUNIT_EXPECT_EQ(test, r.calls, 0UL);
+	/* At min: a sleeping allocation reclaims directly and succeeds. */
+	f = buddy_alloc(b, GFP_KERNEL, 0);
+	KUNIT_EXPECT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, r.calls, 1UL);
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(z, BUDDY_ALLOCSTALL), 1UL);
+	if (f)
+		list_add(&f->lru, &r.held);
+	/* An atomic allocation below low wakes, but never reclaims. */
+	while (z->nr_free_pages > z->wmark[BUDDY_WMARK_MIN]) {
+		f = buddy_alloc(b, GFP_NOWAIT, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		list_add(&f->lru, &r.held);
+	}
+	f = buddy_alloc(b, GFP_ATOMIC, 0);
+	KUNIT_EXPECT_NOT_NULL(test, f);
+	if (f)
+		list_add(&f->lru, &r.held);
+	KUNIT_EXPECT_EQ(test, r.calls, 1UL);
+	buddy_set_reclaim(b, NULL);
+	list_for_each_entry_safe(f, next, &r.held, lru) {
+		list_del(&f->lru);
+		buddy_free(b, f, 0);
+	}
+	expect_all_merged(test, b);
+
+	/* The module's own registration: one reclaimer at a time. */
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_register_reclaim(&ops), 0);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_register_reclaim(&ops), -EBUSY);
+	mmtwin_buddy_unregister_reclaim(&ops);
+}
+
 /* Two threads, one per CPU, alloc and free at random on one allocator. */
 struct stress {
 	struct buddy *b;
@@ -570,6 +660,7 @@ static struct kunit_case mmtwin_buddy_cases[] = {
 	KUNIT_CASE(exhaustion),
 	KUNIT_CASE(bulk),
 	KUNIT_CASE(highatomic_reserve),
+	KUNIT_CASE(reclaim_hooks),
 	KUNIT_CASE_SLOW(concurrent_stress),
 	KUNIT_CASE(control_requests),
 	{}
