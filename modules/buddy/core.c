@@ -550,6 +550,7 @@ void buddy_setup_wmarks(struct buddy *b)
 			  b->tun.watermark_scale_factor / 10000));
 		WRITE_ONCE(z->wmark[BUDDY_WMARK_LOW], z->wmark[BUDDY_WMARK_MIN] + tmp);
 		WRITE_ONCE(z->wmark[BUDDY_WMARK_HIGH], z->wmark[BUDDY_WMARK_LOW] + tmp);
+		WRITE_ONCE(z->wmark[BUDDY_WMARK_PROMO], z->wmark[BUDDY_WMARK_HIGH] + tmp);
 		buddy_unlock(&z->lock, flags);
 	}
 }

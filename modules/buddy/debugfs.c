@@ -143,6 +143,7 @@ static int zoneinfo_show(struct seq_file *m, void *v)
 		seq_printf(m, "\n        min      %lu", zone_wmark(z, BUDDY_WMARK_MIN));
 		seq_printf(m, "\n        low      %lu", zone_wmark(z, BUDDY_WMARK_LOW));
 		seq_printf(m, "\n        high     %lu", zone_wmark(z, BUDDY_WMARK_HIGH));
+		seq_printf(m, "\n        promo    %lu", zone_wmark(z, BUDDY_WMARK_PROMO));
 		seq_printf(m, "\n        spanned  %lu", span);
 		seq_printf(m, "\n        present  %lu", READ_ONCE(z->managed_pages));
 		seq_printf(m, "\n        managed  %lu", READ_ONCE(z->managed_pages));

@@ -19,7 +19,11 @@
 #define BUDDY_ZONE_NAME_MAX	16
 
 /* Watermark indexes and alloc flags, numbered as in mm/internal.h. */
-enum { BUDDY_WMARK_MIN, BUDDY_WMARK_LOW, BUDDY_WMARK_HIGH, BUDDY_NR_WMARK };
+enum {
+	BUDDY_WMARK_MIN, BUDDY_WMARK_LOW, BUDDY_WMARK_HIGH,
+	BUDDY_WMARK_PROMO,	/* shown only: no tiering here */
+	BUDDY_NR_WMARK
+};
 
 #define ALLOC_WMARK_MASK	0x03
 #define ALLOC_NO_WATERMARKS	0x04
