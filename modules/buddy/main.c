@@ -50,6 +50,27 @@ void mmtwin_buddy_bad_free(unsigned long pfn, unsigned int order, int state,
 			   current->comm, pfn, order, state, frame_order);
 }
 
+/*
+ * Spread the arena over the nodes with memory, taking turns, so the twin
+ * has a zone per node as the host does; any node will do when one is full.
+ */
+static struct page *borrow_block(void)
+{
+	static int last_nid = NUMA_NO_NODE;
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	struct page *page;
+	int nid;
+
+	nid = next_node_in(last_nid, node_states[N_MEMORY]);
+	if (nid < MAX_NUMNODES) {
+		last_nid = nid;
+		page = alloc_pages_node(nid, gfp | __GFP_THISNODE, MAX_PAGE_ORDER);
+		if (page)
+			return page;
+	}
+	return alloc_pages(gfp, MAX_PAGE_ORDER);
+}
+
 static int borrow_one(void)
 {
 	struct buddy_chunk *c;
@@ -58,7 +79,7 @@ static int borrow_one(void)
 
 	if (mmtwin_should_fail(&fail_borrow, PAGE_SIZE << MAX_PAGE_ORDER))
 		return -ENOMEM;
-	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_PAGE_ORDER);
+	page = borrow_block();
 	if (!page)
 		return -ENOMEM;
 	c = buddy_chunk_new();
