@@ -92,14 +92,35 @@ static void pcp_free_bulk(struct buddy_zone *z, struct buddy_pcp *pcp,
 	buddy_unlock(&z->lock, flags);
 }
 
-/* nr_pcp_alloc(), without the kernel's adaptive scaling. */
+#define PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX's default */
+
+/*
+ * nr_pcp_alloc() without high auto-tuning: order-0 refills double (up to
+ * 32 batches, and leaving room under high) while allocations keep coming
+ * without frees; higher orders take a batch scaled down by order.
+ */
 static int pcp_refill_count(struct buddy_pcp *pcp, unsigned int order)
 {
-	int batch = READ_ONCE(pcp->batch);
+	int base = max(READ_ONCE(pcp->batch), 1), high = READ_ONCE(pcp->high);
+	int batch, max_nr;
 
 	if (order)
-		batch = max(batch >> order, 2);
-	return max(batch, 1);
+		return max(base >> order, 2);
+	batch = base << pcp->alloc_factor;
+	max_nr = max(high - pcp->count - base, base);
+	if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+		pcp->alloc_factor++;
+	return min(batch, max_nr);
+}
+
+/* nr_pcp_free(): a run of frees drains more at a time, keeping a batch. */
+static int pcp_drain_count(struct buddy_pcp *pcp, int high)
+{
+	int batch = max(READ_ONCE(pcp->batch), 1);
+
+	if (high < 2 * batch)
+		return batch;
+	return clamp(pcp->free_count, batch, high - batch);
 }
 
 /*
@@ -125,6 +146,7 @@ static struct mmtwin_frame *pcp_take(struct buddy_zone *z,
 	if (f) {
 		list_del(&f->lru);
 		pcp->count -= 1 << order;
+		pcp->free_count >>= 1;
 		pcp->events[BUDDY_PGALLOC] += 1UL << order;
 	}
 	return f;
@@ -170,8 +192,11 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 	WRITE_ONCE(f->state, MMTWIN_FRAME_PCP);
 	list_add(&f->lru, &pcp->lists[pcp_index(order, mt)]);
 	pcp->count += 1 << order;
+	pcp->alloc_factor >>= 1;
+	if (pcp->free_count < (READ_ONCE(pcp->batch) << PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
 	if (pcp->count >= high)
-		pcp_free_bulk(z, pcp, pcp->count - high + READ_ONCE(pcp->batch));
+		pcp_free_bulk(z, pcp, pcp_drain_count(pcp, high));
 	pcp_unlock(pcp, flags);
 }
 

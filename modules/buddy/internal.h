@@ -72,6 +72,8 @@ struct buddy_pcp {
 	int count;			/* pages on the lists */
 	int high;
 	int batch;
+	int free_count;			/* recent frees: drain in bigger bites */
+	int alloc_factor;		/* recent refills: refill in bigger bites */
 	struct list_head lists[BUDDY_NR_PCP_LISTS];
 	unsigned long events[BUDDY_NR_EVENTS];
 };
