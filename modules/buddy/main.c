@@ -14,6 +14,7 @@
 #include "trace.h"
 
 #define CHUNK_MB	((PAGE_SIZE << MAX_PAGE_ORDER) >> 20)
+#define BULK_STEP	32
 
 static unsigned int arena_mb = 64;
 module_param(arena_mb, uint, 0444);
@@ -183,21 +184,25 @@ EXPORT_SYMBOL_GPL(mmtwin_free_pages);
 unsigned long mmtwin_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 				      struct page **pages)
 {
-	struct mmtwin_frame **frames;
-	unsigned long i, got;
+	struct mmtwin_frame *frames[BULK_STEP];
+	unsigned long done, i, n, filled = 0;
 
-	/* The frame array shadows @pages: same slots, same NULLs. */
-	frames = kvcalloc(nr, sizeof(*frames), gfp & ~__GFP_ZERO);
-	if (!frames)
-		return 0;
-	for (i = 0; i < nr; i++)
-		frames[i] = pages[i] ? mmtwin_page_frame(pages[i]) : NULL;
-	got = buddy_alloc_bulk(mmtwin_buddy, gfp, nr, frames);
-	for (i = 0; i < nr; i++)
-		if (!pages[i] && frames[i])
-			pages[i] = pfn_to_page(frame_pfn(frames[i]));
-	kvfree(frames);
-	return got;
+	/* A frame array shadows @pages, a step at a time, on the stack. */
+	for (done = 0; done < nr; done += n) {
+		n = min(nr - done, (unsigned long)BULK_STEP);
+		for (i = 0; i < n; i++)
+			frames[i] = pages[done + i] ?
+				    mmtwin_page_frame(pages[done + i]) : NULL;
+		buddy_alloc_bulk(mmtwin_buddy, gfp, n, frames);
+		for (i = 0; i < n; i++) {
+			if (!pages[done + i] && frames[i])
+				pages[done + i] = pfn_to_page(frame_pfn(frames[i]));
+			filled += !!pages[done + i];
+		}
+		if (filled < done + n)	/* out of pages: stop as upstream */
+			break;
+	}
+	return filled;
 }
 EXPORT_SYMBOL_GPL(mmtwin_alloc_pages_bulk);
 
