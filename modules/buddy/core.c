@@ -660,7 +660,7 @@ static void build_zonelists(struct buddy *b)
 	for (node = 0; node < BUDDY_MAX_NODES; node++) {
 		n = 0;
 		for (pass = 0; pass < 2; pass++)
-			for (idx = 64; idx >= 0; idx--)
+			for (idx = BUDDY_HOST_ZONES - 1; idx >= 0; idx--)
 				for (i = 0; i < b->nr_zones; i++) {
 					struct buddy_zone *z = &b->zones[i];
 

@@ -13,6 +13,7 @@
 
 #define BUDDY_MAX_ZONES		8
 #define BUDDY_MAX_NODES		4	/* zonelists kept; more nodes share #0 */
+#define BUDDY_HOST_ZONES	8	/* above any host zone index */
 #define BUDDY_TABLE_SLOTS	4096	/* pfn -> chunk hash; >= 4x chunks */
 #define BUDDY_MAX_CHUNKS	(BUDDY_TABLE_SLOTS / 4)
 #define BUDDY_NR_PCP_LISTS	(MMTWIN_MT_PCPTYPES * (BUDDY_COSTLY_ORDER + 1))

@@ -89,6 +89,7 @@ static int borrow_one(void)
 		return -ENOMEM;
 	}
 	c->host = page;
+	BUILD_BUG_ON(MAX_NR_ZONES > BUDDY_HOST_ZONES);
 	ret = buddy_add_chunk(mmtwin_buddy, c, page_to_pfn(page),
 			      page_to_nid(page), page_zonenum(page),
 			      page_zone(page)->name);
