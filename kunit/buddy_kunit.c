@@ -19,8 +19,12 @@ struct arena {
 	int nr;
 };
 
-/* Borrow @nr max-order chunks; skip the test if the host has too few. */
-static struct buddy *arena_create(struct kunit *test, int nr)
+/*
+ * Borrow @nr max-order chunks; skip the test if the host has too few.
+ * Chunk i goes to twin node @node_of(i): one zone per node.
+ */
+static struct buddy *arena_create_nodes(struct kunit *test, int nr,
+					int (*node_of)(int i))
 {
 	struct buddy *b = buddy_vzalloc(sizeof(*b));
 	int i;
@@ -38,7 +42,8 @@ static struct buddy *arena_create(struct kunit *test, int nr)
 			break;
 		}
 		c->host = page;
-		KUNIT_ASSERT_EQ(test, buddy_add_chunk(b, c, page_to_pfn(page), 0,
+		KUNIT_ASSERT_EQ(test, buddy_add_chunk(b, c, page_to_pfn(page),
+						      node_of ? node_of(i) : 0,
 						      ZONE_NORMAL, "Normal"), 0);
 	}
 	buddy_setup_wmarks(b);
@@ -47,6 +52,11 @@ static struct buddy *arena_create(struct kunit *test, int nr)
 	if (i < nr)
 		kunit_skip(test, "host lent %d of %d chunks", i, nr);
 	return b;
+}
+
+static struct buddy *arena_create(struct kunit *test, int nr)
+{
+	return arena_create_nodes(test, nr, NULL);
 }
 
 static void arena_exit(struct kunit *test)
@@ -388,6 +398,52 @@ static void highatomic_reserve(struct kunit *test)
 	expect_invariants(test, b);
 }
 
+static int odd_node(int i)
+{
+	return i & 1;
+}
+
+/* The local node's zone first; the other node's only below its mark. */
+static void zonelist_fallback(struct kunit *test)
+{
+	struct buddy *b = arena_create_nodes(test, 4, odd_node);
+	struct buddy_zone *local, *remote;
+	struct mmtwin_frame *f;
+	LIST_HEAD(held);
+	int node;
+
+	pin_cpu(test);
+	node = numa_node_id();
+	if (node > 1)
+		kunit_skip(test, "runs on node %d", node);
+	KUNIT_ASSERT_EQ(test, b->nr_zones, 2);
+	local = b->zones[0].node == node ? &b->zones[0] : &b->zones[1];
+	remote = local == &b->zones[0] ? &b->zones[1] : &b->zones[0];
+	no_pcp(b, 0, 10);
+	f = buddy_alloc(b, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_PTR_EQ(test, frame_chunk(f)->zone, local);
+	list_add(&f->lru, &held);
+	/* Fill the local zone down to its low mark: the next one is remote. */
+	while (local->nr_free_pages > local->wmark[BUDDY_WMARK_LOW]) {
+		f = buddy_alloc(b, GFP_KERNEL, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_ASSERT_PTR_EQ(test, frame_chunk(f)->zone, local);
+		list_add(&f->lru, &held);
+	}
+	f = buddy_alloc(b, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_PTR_EQ(test, frame_chunk(f)->zone, remote);
+	list_add(&f->lru, &held);
+	unpin_cpu();
+	while (!list_empty(&held)) {
+		f = list_first_entry(&held, struct mmtwin_frame, lru);
+		list_del(&f->lru);
+		buddy_free(b, f, 0);
+	}
+	expect_invariants(test, b);
+}
+
 /* A reclaimer that gives back what the test holds, oldest first. */
 struct fake_reclaimer {
 	struct list_head held;
@@ -661,6 +717,7 @@ static struct kunit_case mmtwin_buddy_cases[] = {
 	KUNIT_CASE(bulk),
 	KUNIT_CASE(highatomic_reserve),
 	KUNIT_CASE(reclaim_hooks),
+	KUNIT_CASE(zonelist_fallback),
 	KUNIT_CASE_SLOW(concurrent_stress),
 	KUNIT_CASE(control_requests),
 	{}
