@@ -37,4 +37,44 @@
 #define mmtwin_assign_str(dst, src)	__assign_str(dst, src)
 #endif
 
+/*
+ * Fault injection: 6.1's <linux/fault-inject.h> declares nothing at all
+ * without CONFIG_FAULT_INJECTION (6.12 has stubs), and neither has
+ * fault_create_debugfs_attr() without CONFIG_FAULT_INJECTION_DEBUG_FS.
+ */
+#include <linux/err.h>
+#include <linux/fault-inject.h>
+
+#ifdef CONFIG_FAULT_INJECTION
+#define MMTWIN_DECLARE_FAULT_ATTR(name)	DECLARE_FAULT_ATTR(name)
+#define mmtwin_should_fail(attr, size)	should_fail(attr, size)
+#else
+struct mmtwin_no_fault_attr { int unused; };
+#define MMTWIN_DECLARE_FAULT_ATTR(name) \
+	struct mmtwin_no_fault_attr name __maybe_unused
+static inline bool mmtwin_should_fail(void *attr, ssize_t size)
+{
+	return false;
+}
+#endif
+
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+#define mmtwin_fault_debugfs(name, parent, attr) \
+	fault_create_debugfs_attr(name, parent, attr)
+#else
+static inline struct dentry *mmtwin_fault_debugfs(const char *name,
+						 struct dentry *parent,
+						 void *attr)
+{
+	return ERR_PTR(-ENODEV);
+}
+#endif
+
+/* 6.13 turned MODULE_IMPORT_NS()'s argument into a string. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define MMTWIN_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define MMTWIN_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
 #endif /* _MMTWIN_COMPAT_H */

@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for mmtwin_buddy. Most cases build a private allocator over
+ * chunks they borrow themselves, all put in one twin zone, so the numbers
+ * do not depend on the VM's zones or on other users of the module's arena.
+ */
+#include <kunit/test.h>
+#include <linux/highmem.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
+#include <linux/sched.h>
+
+#include <mmtwin/compat.h>
+#include "../modules/buddy/glue.h"
+
+struct arena {
+	struct buddy *b;
+	int nr;
+};
+
+/*
+ * Borrow @nr max-order chunks; skip the test if the host has too few.
+ * Chunk i goes to twin node @node_of(i): one zone per node.
+ */
+static struct buddy *arena_create_nodes(struct kunit *test, int nr,
+					int (*node_of)(int i))
+{
+	struct buddy *b = buddy_vzalloc(sizeof(*b));
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	buddy_init(b);
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+						MAX_PAGE_ORDER);
+		struct buddy_chunk *c = page ? buddy_chunk_new() : NULL;
+
+		if (!c) {
+			if (page)
+				__free_pages(page, MAX_PAGE_ORDER);
+			break;
+		}
+		c->host = page;
+		KUNIT_ASSERT_EQ(test, buddy_add_chunk(b, c, page_to_pfn(page),
+						      node_of ? node_of(i) : 0,
+						      ZONE_NORMAL, "Normal"), 0);
+	}
+	buddy_setup_wmarks(b);
+	buddy_update_pcp(b);
+	test->priv = b;
+	if (i < nr)
+		kunit_skip(test, "host lent %d of %d chunks", i, nr);
+	return b;
+}
+
+static struct buddy *arena_create(struct kunit *test, int nr)
+{
+	return arena_create_nodes(test, nr, NULL);
+}
+
+static void arena_exit(struct kunit *test)
+{
+	struct buddy *b = test->priv;
+	struct buddy_chunk *c;
+
+	if (!b)
+		return;
+	buddy_drain_all(b);
+	while ((c = buddy_take_free_chunk(b))) {
+		__free_pages(c->host, MAX_PAGE_ORDER);
+		buddy_vfree(c);	/* a private arena: no lookups in flight */
+	}
+	/* A test that failed midway may leak frames: leak their chunks too. */
+	if (!b->nr_chunks) {
+		buddy_destroy(b);
+		buddy_vfree(b);
+	}
+}
+
+static void expect_invariants(struct kunit *test, struct buddy *b)
+{
+	char why[160];
+
+	KUNIT_EXPECT_EQ_MSG(test, buddy_check(b, why, sizeof(why)), 0, "%s", why);
+}
+
+static void expect_all_merged(struct kunit *test, struct buddy *b)
+{
+	struct buddy_zone_stats st;
+	struct buddy_zone *z = &b->zones[0];
+
+	buddy_drain_all(b);
+	expect_invariants(test, b);
+	buddy_zone_stats(z, &st);
+	KUNIT_EXPECT_EQ(test, st.free_pages, z->managed_pages);
+	KUNIT_EXPECT_EQ(test, st.nr_free[MAX_PAGE_ORDER] << MAX_PAGE_ORDER,
+			z->managed_pages);
+}
+
+/* Run on one CPU, so "this CPU's pcp list" means the same list. */
+static void pin_cpu(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current,
+			cpumask_of(raw_smp_processor_id())), 0);
+}
+
+static void unpin_cpu(void)
+{
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+}
+
+static void no_pcp(struct buddy *b, unsigned int min_kb, unsigned int wsf)
+{
+	b->tun.pcp_high = 0;
+	b->tun.min_free_kbytes = min_kb;
+	b->tun.watermark_scale_factor = wsf;
+	buddy_setup_wmarks(b);
+	buddy_update_pcp(b);
+}
+
+static void split_merge(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 4);
+	struct mmtwin_frame **f;
+	unsigned long n = 0, i, total = 4UL << MAX_PAGE_ORDER;
+	struct rnd_state rnd;
+
+	no_pcp(b, 4, 1);
+	f = kvcalloc(total, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	while (n < total && (f[n] = buddy_alloc(b, GFP_ATOMIC | __GFP_NOWARN, 0)))
+		n++;
+	/* All but what GFP_ATOMIC must leave of a 1-page min reserve. */
+	KUNIT_EXPECT_GE(test, n, total - 2);
+	KUNIT_EXPECT_EQ(test, b->zones[0].nr_free_pages, total - n);
+	expect_invariants(test, b);
+	prandom_seed_state(&rnd, 42);
+	for (i = n; i > 1; i--) {
+		unsigned long j = prandom_u32_state(&rnd) % i;
+
+		swap(f[i - 1], f[j]);
+	}
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, buddy_free(b, f[i], 0), 0);
+	kvfree(f);
+	expect_all_merged(test, b);
+	KUNIT_EXPECT_EQ(test, b->zones[0].free_area[MAX_PAGE_ORDER].nr_free, 4UL);
+}
+
+static void fallback_and_ownership(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 4);
+	struct buddy_zone_stats st;
+	struct mmtwin_frame *f, *r;
+
+	pin_cpu(test);
+	f = buddy_alloc(b, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, pageblock_mt(f), MMTWIN_MT_UNMOVABLE);
+	buddy_zone_stats(&b->zones[0], &st);
+	/* The max-order block it came from spans pageblocks: all claimed. */
+	KUNIT_EXPECT_EQ(test, st.blocks_mt[MMTWIN_MT_UNMOVABLE],
+			BUDDY_PB_PER_CHUNK);
+	KUNIT_EXPECT_EQ(test, st.blocks_mt[MMTWIN_MT_MOVABLE],
+			3 * BUDDY_PB_PER_CHUNK);
+	KUNIT_EXPECT_EQ(test, st.events[BUDDY_STEAL_BLOCK], 1UL);
+	/*
+	 * Reclaimable tries unmovable before movable at each order, but the
+	 * largest block first: a whole movable chunk beats the unmovable
+	 * pieces, as in __rmqueue_claim().
+	 */
+	r = buddy_alloc(b, GFP_KERNEL | __GFP_RECLAIMABLE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, pageblock_mt(r), MMTWIN_MT_RECLAIMABLE);
+	KUNIT_EXPECT_PTR_NE(test, frame_chunk(r), frame_chunk(f));
+	buddy_zone_stats(&b->zones[0], &st);
+	KUNIT_EXPECT_EQ(test, st.blocks_mt[MMTWIN_MT_RECLAIMABLE],
+			BUDDY_PB_PER_CHUNK);
+	KUNIT_EXPECT_EQ(test, st.events[BUDDY_STEAL_BLOCK], 2UL);
+	buddy_free(b, f, 0);
+	buddy_free(b, r, 0);
+	unpin_cpu();
+	expect_all_merged(test, b);
+}
+
+static void pcp_refill_and_drain(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 4);
+	struct mmtwin_frame *f[40];
+	struct buddy_pcp *pcp;
+	int i;
+
+	b->tun.pcp_batch = 8;
+	b->tun.pcp_high = 32;
+	buddy_update_pcp(b);
+	pin_cpu(test);
+	pcp = this_cpu_ptr(b->zones[0].pcp);
+	f[0] = buddy_alloc(b, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f[0]);
+	KUNIT_EXPECT_EQ(test, pcp->count, 7);	/* one batch, one taken */
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(&b->zones[0], BUDDY_PCP_REFILL), 1UL);
+	for (i = 1; i < 40; i++)
+		f[i] = buddy_alloc(b, GFP_KERNEL, 0);
+	for (i = 0; i < 40; i++) {
+		buddy_free(b, f[i], 0);
+		KUNIT_EXPECT_LT(test, pcp->count, 32);	/* never at high */
+	}
+	KUNIT_EXPECT_GE(test, pcp->count, 8);	/* keeps at least a batch */
+	KUNIT_EXPECT_GT(test, buddy_zone_event(&b->zones[0], BUDDY_PCP_DRAIN), 0UL);
+	buddy_drain_cpu(b, raw_smp_processor_id());
+	KUNIT_EXPECT_EQ(test, pcp->count, 0);
+	unpin_cpu();
+	expect_all_merged(test, b);
+}
+
+static void gfp_reserves(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 4);
+	struct buddy_zone *z = &b->zones[0];
+	unsigned long min, warned;
+	LIST_HEAD(held);
+	struct mmtwin_frame *f, *next;
+
+	no_pcp(b, 0, 10);
+	min = z->wmark[BUDDY_WMARK_MIN];
+	while ((f = buddy_alloc(b, GFP_NOWAIT | __GFP_NOWARN, 0)))
+		list_add(&f->lru, &held);
+	KUNIT_EXPECT_EQ(test, z->nr_free_pages, min);
+	KUNIT_EXPECT_NULL(test, buddy_alloc(b, GFP_KERNEL | __GFP_NORETRY |
+					    __GFP_NOWARN, 0));
+	/* __GFP_HIGH alone: half of min, not below. */
+	f = buddy_alloc(b, GFP_KERNEL | __GFP_HIGH | __GFP_NOWARN, 0);
+	KUNIT_EXPECT_NOT_NULL(test, f);
+	if (f)
+		list_add(&f->lru, &held);
+	/* __GFP_NOFAIL may use half of min too. */
+	f = buddy_alloc(b, GFP_KERNEL | __GFP_NOFAIL, 0);
+	KUNIT_EXPECT_NOT_NULL(test, f);
+	if (f)
+		list_add(&f->lru, &held);
+	while ((f = buddy_alloc(b, GFP_ATOMIC | __GFP_NOWARN, 0)))
+		list_add(&f->lru, &held);
+	KUNIT_EXPECT_EQ(test, z->nr_free_pages, min * 3 / 8);
+	/* Failures are reported unless __GFP_NOWARN (6.12's GFP_NOWAIT has it). */
+	warned = buddy_zone_event(z, BUDDY_ALLOC_WARN);
+	KUNIT_EXPECT_NULL(test, buddy_alloc(b, GFP_KERNEL | __GFP_NORETRY, 0));
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(z, BUDDY_ALLOC_WARN), warned + 1);
+	KUNIT_EXPECT_NULL(test, buddy_alloc(b, GFP_KERNEL | __GFP_NORETRY |
+					    __GFP_NOWARN, 0));
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(z, BUDDY_ALLOC_WARN), warned + 1);
+	expect_invariants(test, b);
+	list_for_each_entry_safe(f, next, &held, lru) {
+		list_del(&f->lru);
+		buddy_free(b, f, 0);
+	}
+	expect_all_merged(test, b);
+}
+
+static void gfp_migratetypes_and_zero(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 2);
+	struct mmtwin_frame *f;
+	unsigned long *p, i, bad = 0;
+
+	no_pcp(b, 0, 10);
+	f = buddy_alloc(b, GFP_KERNEL | __GFP_MOVABLE, 2);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->mt, MMTWIN_MT_MOVABLE);
+	KUNIT_EXPECT_EQ(test, f->state, MMTWIN_FRAME_ALLOC);
+	KUNIT_EXPECT_EQ(test, f->order, 2);
+	for (i = 0; i < 4; i++) {
+		p = kmap_local_page(pfn_to_page(frame_pfn(f) + i));
+		memset(p, 0xaa, PAGE_SIZE);
+		kunmap_local(p);
+	}
+	buddy_free(b, f, 2);
+	/* The same block comes back first: it must come back zeroed. */
+	f = buddy_alloc(b, GFP_KERNEL | __GFP_MOVABLE | __GFP_ZERO, 2);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	for (i = 0; i < 4; i++) {
+		unsigned long w;
+
+		p = kmap_local_page(pfn_to_page(frame_pfn(f) + i));
+		for (w = 0; w < PAGE_SIZE / sizeof(*p); w++)
+			bad += p[w] != 0;
+		kunmap_local(p);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0UL);
+	buddy_free(b, f, 2);
+	f = buddy_alloc(b, GFP_KERNEL | __GFP_RECLAIMABLE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->mt, MMTWIN_MT_RECLAIMABLE);
+	KUNIT_EXPECT_EQ(test, buddy_free(b, f, 1), -EINVAL);	/* wrong order */
+	KUNIT_EXPECT_EQ(test, buddy_free(b, f, 0), 0);
+	KUNIT_EXPECT_EQ(test, buddy_free(b, f, 0), -EINVAL);	/* double free */
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(&b->zones[0], BUDDY_BAD_FREE), 2UL);
+	KUNIT_EXPECT_NULL(test, buddy_alloc(b, GFP_KERNEL | __GFP_NOWARN,
+					    MAX_PAGE_ORDER + 1));
+	expect_all_merged(test, b);
+}
+
+static void watermarks_like_kernel(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 16);	/* 64 MB */
+	struct buddy_zone *z = &b->zones[0];
+
+	/* calculate_min_free_kbytes() for 64 MB: sqrt(65536 * 16) = 1024. */
+	KUNIT_EXPECT_EQ(test, b->min_free_kbytes, 1024U);
+	KUNIT_EXPECT_EQ(test, z->wmark[BUDDY_WMARK_MIN], 256UL);
+	KUNIT_EXPECT_EQ(test, z->wmark[BUDDY_WMARK_LOW], 320UL);
+	KUNIT_EXPECT_EQ(test, z->wmark[BUDDY_WMARK_HIGH], 384UL);
+	b->tun.watermark_scale_factor = 1000;
+	buddy_setup_wmarks(b);
+	KUNIT_EXPECT_EQ(test, z->wmark[BUDDY_WMARK_LOW], 256UL + 1638);
+	/* Order-aware: enough pages, but is there a block of the order? */
+	KUNIT_EXPECT_TRUE(test, buddy_watermark_ok(z, MAX_PAGE_ORDER, 256, 0));
+	KUNIT_EXPECT_FALSE(test, buddy_watermark_ok(z, 0, z->managed_pages, 0));
+}
+
+static void exhaustion(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 2);
+	struct buddy_zone *z = &b->zones[0];
+	struct mmtwin_frame *f[4];
+	unsigned long warned;
+	int i;
+
+	no_pcp(b, 4, 1);
+	/* Three of the four half-chunks: no max-order block is left. */
+	for (i = 0; i < 3; i++) {
+		f[i] = buddy_alloc(b, GFP_ATOMIC, MAX_PAGE_ORDER - 1);
+		KUNIT_EXPECT_NOT_NULL(test, f[i]);
+	}
+	warned = buddy_zone_event(z, BUDDY_ALLOC_WARN);
+	KUNIT_EXPECT_NULL(test, buddy_alloc(b, GFP_KERNEL | __GFP_NORETRY |
+					    __GFP_NOWARN, MAX_PAGE_ORDER));
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(z, BUDDY_ALLOC_WARN), warned);
+	KUNIT_EXPECT_NULL(test, buddy_alloc(b, GFP_KERNEL | __GFP_NORETRY,
+					    MAX_PAGE_ORDER));
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(z, BUDDY_ALLOC_WARN), warned + 1);
+	expect_invariants(test, b);
+	for (i = 0; i < 3; i++)
+		if (f[i])
+			buddy_free(b, f[i], MAX_PAGE_ORDER - 1);
+	expect_all_merged(test, b);
+}
+
+static void bulk(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 2);
+	struct mmtwin_frame *f[100] = { NULL };
+	unsigned long got;
+	int i, j;
+
+	pin_cpu(test);
+	got = buddy_alloc_bulk(b, GFP_KERNEL, 100, f);
+	unpin_cpu();
+	KUNIT_EXPECT_EQ(test, got, 100UL);
+	for (i = 0; i < 100; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, f[i]);
+		KUNIT_EXPECT_EQ(test, f[i]->state, MMTWIN_FRAME_ALLOC);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_PTR_NE(test, f[i], f[j]);
+	}
+	expect_invariants(test, b);
+	for (i = 0; i < 100; i++)
+		buddy_free(b, f[i], 0);
+	expect_all_merged(test, b);
+}
+
+/* High-order atomic allocations from the slow path reserve a pageblock. */
+static void highatomic_reserve(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 52);	/* >= 1% is a pageblock */
+	struct buddy_zone *z = &b->zones[0];
+	struct mmtwin_frame *f;
+	LIST_HEAD(held);
+
+	no_pcp(b, 0, 10);
+	while ((f = buddy_alloc(b, GFP_NOWAIT | __GFP_NOWARN, 3)))
+		list_add(&f->lru, &held);
+	KUNIT_EXPECT_EQ(test, z->nr_reserved_highatomic, 0UL);
+	f = buddy_alloc(b, GFP_ATOMIC, 1);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, pageblock_mt(f), MMTWIN_MT_HIGHATOMIC);
+	KUNIT_EXPECT_EQ(test, z->nr_reserved_highatomic, BUDDY_PB_PAGES);
+	expect_invariants(test, b);
+	buddy_free(b, f, 1);
+	KUNIT_EXPECT_TRUE(test, buddy_unreserve_highatomic(b, MMTWIN_MT_MOVABLE,
+							   true));
+	KUNIT_EXPECT_EQ(test, z->nr_reserved_highatomic, 0UL);
+	while (!list_empty(&held)) {
+		f = list_first_entry(&held, struct mmtwin_frame, lru);
+		list_del(&f->lru);
+		buddy_free(b, f, 3);
+	}
+	expect_invariants(test, b);
+}
+
+static int odd_node(int i)
+{
+	return i & 1;
+}
+
+/* The local node's zone first; the other node's only below its mark. */
+static void zonelist_fallback(struct kunit *test)
+{
+	struct buddy *b = arena_create_nodes(test, 4, odd_node);
+	struct buddy_zone *local, *remote;
+	struct mmtwin_frame *f;
+	LIST_HEAD(held);
+	int node;
+
+	pin_cpu(test);
+	node = numa_node_id();
+	if (node > 1)
+		kunit_skip(test, "runs on node %d", node);
+	KUNIT_ASSERT_EQ(test, b->nr_zones, 2);
+	local = b->zones[0].node == node ? &b->zones[0] : &b->zones[1];
+	remote = local == &b->zones[0] ? &b->zones[1] : &b->zones[0];
+	no_pcp(b, 0, 10);
+	f = buddy_alloc(b, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_PTR_EQ(test, frame_chunk(f)->zone, local);
+	list_add(&f->lru, &held);
+	/* Fill the local zone down to its low mark: the next one is remote. */
+	while (local->nr_free_pages > local->wmark[BUDDY_WMARK_LOW]) {
+		f = buddy_alloc(b, GFP_KERNEL, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		KUNIT_ASSERT_PTR_EQ(test, frame_chunk(f)->zone, local);
+		list_add(&f->lru, &held);
+	}
+	f = buddy_alloc(b, GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_PTR_EQ(test, frame_chunk(f)->zone, remote);
+	list_add(&f->lru, &held);
+	unpin_cpu();
+	while (!list_empty(&held)) {
+		f = list_first_entry(&held, struct mmtwin_frame, lru);
+		list_del(&f->lru);
+		buddy_free(b, f, 0);
+	}
+	expect_invariants(test, b);
+}
+
+/* A reclaimer that gives back what the test holds, oldest first. */
+struct fake_reclaimer {
+	struct list_head held;
+	unsigned long wakes, calls;
+	struct buddy *b;
+};
+
+static void fake_wake(void *data, int zone, unsigned int order)
+{
+	struct fake_reclaimer *r = data;
+
+	r->wakes++;
+}
+
+static unsigned long fake_reclaim(void *data, gfp_t gfp, unsigned int order)
+{
+	struct fake_reclaimer *r = data;
+	struct mmtwin_frame *f;
+	unsigned long freed = 0;
+
+	r->calls++;
+	while (freed < 32 && !list_empty(&r->held)) {
+		f = list_last_entry(&r->held, struct mmtwin_frame, lru);
+		list_del(&f->lru);
+		buddy_free(r->b, f, 0);
+		freed++;
+	}
+	return freed;
+}
+
+static void reclaim_hooks(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 4);
+	struct fake_reclaimer r = { .b = b };
+	struct mmtwin_reclaim_ops ops = {
+		.wake = fake_wake, .reclaim = fake_reclaim, .data = &r,
+	};
+	struct buddy_zone *z = &b->zones[0];
+	struct mmtwin_frame *f, *next;
+
+	INIT_LIST_HEAD(&r.held);
+	no_pcp(b, 0, 10);
+	buddy_set_reclaim(b, &ops);
+	/* Down to low: no hook yet. */
+	while (z->nr_free_pages > z->wmark[BUDDY_WMARK_LOW] + 1) {
+		f = buddy_alloc(b, GFP_KERNEL, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		list_add(&f->lru, &r.held);
+	}
+	KUNIT_EXPECT_EQ(test, r.wakes, 0UL);
+	KUNIT_EXPECT_EQ(test, r.calls, 0UL);
+	/* Below low: the background reclaimer is woken, nothing reclaimed. */
+	while (z->nr_free_pages > z->wmark[BUDDY_WMARK_MIN]) {
+		f = buddy_alloc(b, GFP_NOWAIT, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		list_add(&f->lru, &r.held);
+	}
+	KUNIT_EXPECT_GT(test, r.wakes, 0UL);
+	KUNIT_EXPECT_EQ(test, r.calls, 0UL);
+	/* At min: a sleeping allocation reclaims directly and succeeds. */
+	f = buddy_alloc(b, GFP_KERNEL, 0);
+	KUNIT_EXPECT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, r.calls, 1UL);
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(z, BUDDY_ALLOCSTALL), 1UL);
+	if (f)
+		list_add(&f->lru, &r.held);
+	/* An atomic allocation below low wakes, but never reclaims. */
+	while (z->nr_free_pages > z->wmark[BUDDY_WMARK_MIN]) {
+		f = buddy_alloc(b, GFP_NOWAIT, 0);
+		KUNIT_ASSERT_NOT_NULL(test, f);
+		list_add(&f->lru, &r.held);
+	}
+	f = buddy_alloc(b, GFP_ATOMIC, 0);
+	KUNIT_EXPECT_NOT_NULL(test, f);
+	if (f)
+		list_add(&f->lru, &r.held);
+	KUNIT_EXPECT_EQ(test, r.calls, 1UL);
+	buddy_set_reclaim(b, NULL);
+	list_for_each_entry_safe(f, next, &r.held, lru) {
+		list_del(&f->lru);
+		buddy_free(b, f, 0);
+	}
+	expect_all_merged(test, b);
+
+	/* The module's own registration: one reclaimer at a time. */
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_register_reclaim(&ops), 0);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_register_reclaim(&ops), -EBUSY);
+	mmtwin_buddy_unregister_reclaim(&ops);
+}
+
+/* Two threads, one per CPU, alloc and free at random on one allocator. */
+struct stress {
+	struct buddy *b;
+	struct completion go[2], done[2];
+	bool stop;
+	unsigned long ops[2], bad[2];
+};
+
+struct stress_arg {
+	struct stress *s;
+	int id;
+};
+
+#define STRESS_HELD	256
+
+static bool stamp_ok(struct mmtwin_frame *f)
+{
+	unsigned long *p = kmap_local_page(pfn_to_page(frame_pfn(f)));
+	bool ok = *p == frame_pfn(f);
+
+	kunmap_local(p);
+	return ok;
+}
+
+static void stamp(struct mmtwin_frame *f)
+{
+	unsigned long *p = kmap_local_page(pfn_to_page(frame_pfn(f)));
+
+	*p = frame_pfn(f);
+	kunmap_local(p);
+}
+
+static void stress_round(struct stress *s, int id, struct mmtwin_frame **held,
+			 unsigned int *orders, struct rnd_state *rnd)
+{
+	static const gfp_t gfps[] = { GFP_KERNEL, GFP_KERNEL | __GFP_MOVABLE,
+		GFP_ATOMIC, GFP_KERNEL | __GFP_RECLAIMABLE, GFP_NOWAIT };
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		u32 r = prandom_u32_state(rnd);
+		int slot = r % STRESS_HELD;
+
+		if (held[slot]) {
+			/* Someone else writing our page would show here. */
+			if (!stamp_ok(held[slot]))
+				s->bad[id]++;
+			buddy_free(s->b, held[slot], orders[slot]);
+			held[slot] = NULL;
+		} else {
+			orders[slot] = (r >> 8) % 8 ? (r >> 12) % 4 : (r >> 12) % 11;
+			held[slot] = buddy_alloc(s->b, gfps[(r >> 16) % 5] |
+						 __GFP_NOWARN | __GFP_NORETRY,
+						 orders[slot]);
+			if (held[slot])
+				stamp(held[slot]);
+		}
+		s->ops[id]++;
+	}
+}
+
+static int stress_thread(void *data)
+{
+	struct stress_arg *arg = data;
+	struct stress *s = arg->s;
+	int id = arg->id, i;
+	struct mmtwin_frame **held;
+	unsigned int orders[STRESS_HELD];
+	struct rnd_state rnd;
+
+	held = kcalloc(STRESS_HELD, sizeof(*held), GFP_KERNEL);
+	prandom_seed_state(&rnd, 1000 + id);
+	for (;;) {
+		wait_for_completion(&s->go[id]);
+		if (READ_ONCE(s->stop) || !held)
+			break;
+		stress_round(s, id, held, orders, &rnd);
+		complete(&s->done[id]);
+	}
+	for (i = 0; held && i < STRESS_HELD; i++)
+		if (held[i])
+			buddy_free(s->b, held[i], orders[i]);
+	kfree(held);
+	complete(&s->done[id]);
+	return 0;
+}
+
+static void concurrent_stress(struct kunit *test)
+{
+	struct buddy *b = arena_create(test, 8);
+	struct stress_arg arg[2];
+	struct task_struct *t[2];
+	struct stress *s;
+	int i, round;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->b = b;
+	for (i = 0; i < 2; i++) {
+		init_completion(&s->go[i]);
+		init_completion(&s->done[i]);
+		arg[i].s = s;
+		arg[i].id = i;
+		t[i] = kthread_create(stress_thread, &arg[i], "mmtwin_stress/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		kthread_bind(t[i], cpumask_nth(i, cpu_online_mask));
+		wake_up_process(t[i]);
+	}
+	for (round = 0; round < 10; round++) {
+		for (i = 0; i < 2; i++)
+			complete(&s->go[i]);
+		for (i = 0; i < 2; i++)
+			wait_for_completion(&s->done[i]);
+		/* Both threads wait between rounds: a quiet allocator. */
+		expect_invariants(test, b);
+	}
+	WRITE_ONCE(s->stop, true);
+	for (i = 0; i < 2; i++) {
+		complete(&s->go[i]);
+		wait_for_completion(&s->done[i]);
+	}
+	KUNIT_EXPECT_EQ(test, s->ops[0], 20000UL);
+	KUNIT_EXPECT_EQ(test, s->ops[1], 20000UL);
+	KUNIT_EXPECT_EQ(test, s->bad[0] + s->bad[1], 0UL);
+	expect_all_merged(test, b);
+}
+
+/* The control file's parser and its all-or-nothing rule. */
+static unsigned long arena_free(struct buddy *b)
+{
+	unsigned long free = 0;
+	int i;
+
+	for (i = 0; i < b->nr_zones; i++)
+		free += READ_ONCE(b->zones[i].nr_free_pages);
+	return free;
+}
+
+static void control_requests(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	unsigned long before;
+	char big[64];
+
+	mmtwin_buddy_control("drain");
+	before = arena_free(b);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("alloc kt 4 3 movable"), 0);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("alloc kt 1 0 movable"), -EEXIST);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("alloc kt2 1 11 movable"), -ERANGE);
+	snprintf(big, sizeof(big), "alloc kt2 %lu 0 movable",
+		 (b->nr_chunks << MAX_PAGE_ORDER) + 1);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control(big), -ERANGE);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("alloc kt2 1 0 sticky"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("alloc Kt2 1 0 movable"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("alloc kt2 0 0 movable"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("alloc kt2 x 0 movable"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("alloc kt2 1 0 movable extra"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("frob"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("free nosuch"), -ENOENT);
+	/* The whole arena at max order cannot be had: nothing may stick. */
+	snprintf(big, sizeof(big), "alloc kt3 %lu %d unmovable", b->nr_chunks,
+		 MAX_PAGE_ORDER);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control(big), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("free kt3"), -ENOENT);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("free kt"), 0);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_control("drain"), 0);
+	KUNIT_EXPECT_EQ(test, arena_free(b), before);
+	expect_invariants(test, b);
+}
+
+static struct kunit_case mmtwin_buddy_cases[] = {
+	KUNIT_CASE_SLOW(split_merge),
+	KUNIT_CASE(fallback_and_ownership),
+	KUNIT_CASE(pcp_refill_and_drain),
+	KUNIT_CASE(gfp_reserves),
+	KUNIT_CASE(gfp_migratetypes_and_zero),
+	KUNIT_CASE(watermarks_like_kernel),
+	KUNIT_CASE(exhaustion),
+	KUNIT_CASE(bulk),
+	KUNIT_CASE(highatomic_reserve),
+	KUNIT_CASE(reclaim_hooks),
+	KUNIT_CASE(zonelist_fallback),
+	KUNIT_CASE_SLOW(concurrent_stress),
+	KUNIT_CASE(control_requests),
+	{}
+};
+
+static struct kunit_suite mmtwin_buddy_suite = {
+	.name = "mmtwin_buddy",
+	.exit = arena_exit,
+	.test_cases = mmtwin_buddy_cases,
+};
+kunit_test_suite(mmtwin_buddy_suite);
+
+MODULE_DESCRIPTION("KUnit tests for mmtwin_buddy");
+MODULE_LICENSE("GPL");
+MMTWIN_IMPORT_KUNIT_NS();

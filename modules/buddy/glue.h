@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the buddy twin's glue files (main, debugfs, sysfs) share. */
+#ifndef _MMTWIN_BUDDY_GLUE_H
+#define _MMTWIN_BUDDY_GLUE_H
+
+#include <linux/mutex.h>
+#include <mmtwin/buddy.h>
+#include <mmtwin/core.h>
+
+#include "internal.h"
+
+extern struct buddy *mmtwin_buddy;
+extern struct mmtwin_twin mmtwin_buddy_twin;
+extern struct mutex mmtwin_buddy_arena_lock;	/* resizing and tunables */
+
+/* main.c */
+int mmtwin_buddy_resize(unsigned int mb);
+unsigned int mmtwin_buddy_arena_mb(void);
+void mmtwin_buddy_retune(void);
+
+/* debugfs.c */
+void mmtwin_buddy_debugfs_init(struct dentry *dir);
+void mmtwin_buddy_debugfs_exit(void);
+int mmtwin_buddy_control(const char *cmd);
+void mmtwin_buddy_control_init(struct dentry *dir);
+void mmtwin_buddy_control_free_all(void);
+
+/* sysfs.c */
+int mmtwin_buddy_sysfs_init(struct kobject *kobj);
+void mmtwin_buddy_sysfs_exit(struct kobject *kobj);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct buddy *mmtwin_buddy_instance(void);
+#endif
+
+#endif /* _MMTWIN_BUDDY_GLUE_H */

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The buddy twin's core: an allocator instance over borrowed max-order
+ * chunks. Everything here builds in the kernel and in the userspace harness
+ * (tools/testing/buddy/); nothing here knows about struct page, debugfs,
+ * sysfs or module init.
+ */
+#ifndef _MMTWIN_BUDDY_INTERNAL_H
+#define _MMTWIN_BUDDY_INTERNAL_H
+
+#include "shim.h"
+#include <mmtwin/buddy_types.h>
+
+#define BUDDY_MAX_ZONES		8
+#define BUDDY_MAX_NODES		4	/* zonelists kept; more nodes share #0 */
+#define BUDDY_HOST_ZONES	8	/* above any host zone index */
+#define BUDDY_TABLE_SLOTS	4096	/* pfn -> chunk hash; >= 4x chunks */
+#define BUDDY_MAX_CHUNKS	(BUDDY_TABLE_SLOTS / 4)
+#define BUDDY_NR_PCP_LISTS	(MMTWIN_MT_PCPTYPES * (BUDDY_COSTLY_ORDER + 1))
+#define BUDDY_ZONE_NAME_MAX	16
+
+/* Watermark indexes and alloc flags, numbered as in mm/internal.h. */
+enum {
+	BUDDY_WMARK_MIN, BUDDY_WMARK_LOW, BUDDY_WMARK_HIGH,
+	BUDDY_WMARK_PROMO,	/* shown only: no tiering here */
+	BUDDY_NR_WMARK
+};
+
+#define ALLOC_WMARK_MASK	0x03
+#define ALLOC_NO_WATERMARKS	0x04
+#define ALLOC_OOM		0x08
+#define ALLOC_NON_BLOCK		0x10	/* cannot block: more of min */
+#define ALLOC_MIN_RESERVE	0x20	/* __GFP_HIGH: half of min */
+#define ALLOC_HIGHATOMIC	0x200	/* may use MIGRATE_HIGHATOMIC */
+#define ALLOC_KSWAPD		0x800	/* may wake the background reclaimer */
+#define ALLOC_RESERVES \
+	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
+
+/* A borrowed, naturally aligned block of 2^BUDDY_MAX_ORDER frames. */
+struct buddy_chunk {
+	unsigned long base_pfn;
+	struct buddy_zone *zone;
+	void *host;			/* the glue's handle (its struct page) */
+	struct list_head node;		/* zone->chunks */
+	unsigned char pb_mt[BUDDY_PB_PER_CHUNK];	/* pageblock owners */
+	struct mmtwin_frame frames[BUDDY_CHUNK_PAGES];
+};
+
+struct buddy_free_area {
+	struct list_head free_list[MMTWIN_MT_TYPES];
+	unsigned long nr_free;
+};
+
+/* Event counters, named after their /proc/vmstat twins where one exists. */
+enum buddy_event {
+	BUDDY_PGALLOC,		/* pages */
+	BUDDY_PGFREE,		/* pages */
+	BUDDY_ALLOCSTALL,	/* direct reclaim entries */
+	BUDDY_KSWAPD_WAKE,	/* background reclaim wake-ups */
+	BUDDY_PCP_REFILL,	/* rmqueue_bulk calls */
+	BUDDY_PCP_DRAIN,	/* pages sent from pcp lists to the buddy lists */
+	BUDDY_EXTFRAG,		/* fallback allocations */
+	BUDDY_STEAL_BLOCK,	/* pageblocks claimed by a fallback */
+	BUDDY_ALLOC_FAIL,	/* allocations that returned nothing */
+	BUDDY_ALLOC_WARN,	/* ... and were reported (no __GFP_NOWARN) */
+	BUDDY_FAULT_INJECTED,	/* failures made by the fault point */
+	BUDDY_BAD_FREE,		/* frees refused: not an allocated block */
+	BUDDY_NR_EVENTS
+};
+
+struct buddy_pcp {
+	buddy_lock_t lock;
+	int count;			/* pages on the lists */
+	int high;
+	int batch;
+	int free_count;			/* recent frees: drain in bigger bites */
+	int alloc_factor;		/* recent refills: refill in bigger bites */
+	struct list_head lists[BUDDY_NR_PCP_LISTS];
+	unsigned long events[BUDDY_NR_EVENTS];
+};
+
+struct buddy_zone {
+	buddy_lock_t lock;
+	struct buddy_free_area free_area[BUDDY_NR_ORDERS];
+	unsigned long nr_free_pages;		/* on the buddy lists */
+	unsigned long nr_free_highatomic;
+	unsigned long nr_reserved_highatomic;
+	unsigned long managed_pages;
+	unsigned long start_pfn, end_pfn;	/* span of the chunks */
+	unsigned long wmark[BUDDY_NR_WMARK];
+	unsigned long events[BUDDY_NR_EVENTS];	/* under lock */
+	struct list_head chunks;
+	struct buddy_pcp __percpu *pcp;
+	int id;					/* index in buddy->zones */
+	int node;
+	int host_idx;				/* enum zone_type of the host */
+	char name[BUDDY_ZONE_NAME_MAX];
+};
+
+struct buddy_tunables {
+	unsigned int min_free_kbytes;		/* 0: computed like the kernel */
+	unsigned int watermark_scale_factor;	/* 1/10000 of managed pages */
+	int pcp_high;				/* -1: computed */
+	int pcp_batch;				/* -1: computed */
+};
+
+/**
+ * struct buddy - one twin allocator
+ *
+ * Zones are only ever added (by buddy_add_chunk(), serialised by the
+ * caller) and live as long as the instance; zonelists are rebuilt when one
+ * is added. Chunks are published in @table before their frames are free.
+ */
+struct buddy {
+	struct buddy_zone zones[BUDDY_MAX_ZONES];
+	int nr_zones;
+	int zonelist[BUDDY_MAX_NODES][BUDDY_MAX_ZONES];
+	struct buddy_chunk *table[BUDDY_TABLE_SLOTS];
+	unsigned long nr_chunks;
+	struct buddy_tunables tun;
+	unsigned int min_free_kbytes;		/* in effect */
+	const struct mmtwin_reclaim_ops *reclaim;
+	buddy_lock_t reclaim_lock;
+};
+
+/* core.c: free lists, split and merge, fallback, watermarks */
+int buddy_init(struct buddy *b);
+void buddy_destroy(struct buddy *b);
+struct buddy_chunk *buddy_chunk_new(void);
+int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
+		    int node, int host_idx, const char *zone_name);
+struct buddy_chunk *buddy_take_free_chunk(struct buddy *b);
+struct buddy_chunk *buddy_lookup(struct buddy *b, unsigned long pfn);
+struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn);
+void buddy_setup_wmarks(struct buddy *b);
+bool buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
+			unsigned long mark, unsigned int alloc_flags);
+struct mmtwin_frame *buddy_rmqueue(struct buddy_zone *z, unsigned int order,
+				   int mt, unsigned int alloc_flags);
+int buddy_rmqueue_bulk(struct buddy_zone *z, unsigned int order, int count,
+		       struct list_head *list, int mt, unsigned int alloc_flags);
+void buddy_free_one(struct buddy_zone *z, struct mmtwin_frame *f,
+		    unsigned int order);
+void buddy_reserve_highatomic(struct buddy_zone *z, struct mmtwin_frame *f,
+			      unsigned int order);
+bool buddy_unreserve_highatomic(struct buddy *b, int mt, bool force);
+
+static inline struct buddy_chunk *frame_chunk(const struct mmtwin_frame *f)
+{
+	return container_of(f - f->idx, struct buddy_chunk, frames[0]);
+}
+
+static inline unsigned long frame_pfn(const struct mmtwin_frame *f)
+{
+	return frame_chunk(f)->base_pfn + f->idx;
+}
+
+static inline int pageblock_mt(const struct mmtwin_frame *f)
+{
+	return READ_ONCE(frame_chunk(f)->pb_mt[f->idx >> BUDDY_PB_ORDER]);
+}
+
+static inline unsigned long zone_wmark(const struct buddy_zone *z, int i)
+{
+	return READ_ONCE(z->wmark[i]);
+}
+
+/* alloc.c: the allocation and free paths, pcp lists, slow path */
+int buddy_gfp_migratetype(gfp_t gfp);
+unsigned int buddy_gfp_to_alloc_flags(gfp_t gfp, unsigned int order);
+struct mmtwin_frame *buddy_alloc(struct buddy *b, gfp_t gfp, unsigned int order);
+unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
+			       struct mmtwin_frame **frames);
+int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order);
+void buddy_drain_cpu(struct buddy *b, int cpu);
+void buddy_drain_all(struct buddy *b);
+void buddy_update_pcp(struct buddy *b);
+void buddy_set_reclaim(struct buddy *b, const struct mmtwin_reclaim_ops *ops);
+
+/* check.c: invariants and statistics */
+struct buddy_zone_stats {
+	unsigned long nr_free[BUDDY_NR_ORDERS];
+	unsigned long nr_free_mt[MMTWIN_MT_TYPES][BUDDY_NR_ORDERS];
+	unsigned long blocks_mt[MMTWIN_MT_TYPES];
+	unsigned long free_pages, pcp_pages, alloc_pages;
+	unsigned long events[BUDDY_NR_EVENTS];
+};
+void buddy_zone_stats(struct buddy_zone *z, struct buddy_zone_stats *st);
+unsigned long buddy_zone_event(struct buddy_zone *z, enum buddy_event e);
+int buddy_check(struct buddy *b, char *why, size_t len);
+extern const char * const buddy_mt_names[MMTWIN_MT_TYPES];
+
+#endif /* _MMTWIN_BUDDY_INTERNAL_H */

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few primitives the buddy core needs, from the kernel or, when the
+ * core is built by tools/testing/buddy/, from the harness's stand-ins.
+ * The core files include only this, internal.h and <mmtwin/buddy_types.h>.
+ */
+#ifndef _MMTWIN_BUDDY_SHIM_H
+#define _MMTWIN_BUDDY_SHIM_H
+
+#ifdef __KERNEL__
+
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/topology.h>
+#include <mmtwin/compat.h>
+
+#include "trace.h"
+
+#define BUDDY_MAX_ORDER		MAX_PAGE_ORDER
+#define BUDDY_PB_ORDER		pageblock_order
+
+#define buddy_lock_t		spinlock_t
+#define buddy_lock_init(l)	spin_lock_init(l)
+#define buddy_lock(l, f)	spin_lock_irqsave(l, f)
+#define buddy_unlock(l, f)	spin_unlock_irqrestore(l, f)
+#define buddy_assert_held(l)	lockdep_assert_held(l)
+#define buddy_spin_lock(l)	spin_lock(l)	/* interrupts already off */
+#define buddy_spin_unlock(l)	spin_unlock(l)
+
+/* Per-CPU data: the pcp lists, like the kernel's per_cpu_pageset. */
+#define buddy_percpu_alloc(t)	alloc_percpu(t)
+#define buddy_percpu_free(p)	free_percpu(p)
+#define buddy_per_cpu(p, cpu)	per_cpu_ptr(p, cpu)
+#define buddy_this_cpu(p)	this_cpu_ptr(p)
+#define buddy_raw_cpu(p)	raw_cpu_ptr(p)	/* a peek; may migrate */
+#define buddy_for_each_cpu(c)	for_each_possible_cpu(c)
+#define buddy_irq_save(f)	local_irq_save(f)
+#define buddy_irq_restore(f)	local_irq_restore(f)
+#define buddy_node_id()		numa_node_id()
+
+#define buddy_rcu_read_lock()	rcu_read_lock()
+#define buddy_rcu_read_unlock()	rcu_read_unlock()
+#define buddy_cond_resched()	cond_resched()
+#define buddy_might_sleep()	might_sleep()
+
+static inline void *buddy_vzalloc(size_t size)
+{
+	return kvzalloc(size, GFP_KERNEL);
+}
+
+static inline void buddy_vfree(void *p)
+{
+	kvfree(p);
+}
+
+static inline void buddy_zero_pfns(unsigned long pfn, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		clear_highpage(pfn_to_page(pfn + i));
+}
+
+/* Provided by the glue (main.c): fault injection and failure reports. */
+bool mmtwin_buddy_fail_alloc(gfp_t gfp, unsigned int order);
+void mmtwin_buddy_warn_alloc(gfp_t gfp, unsigned int order);
+void mmtwin_buddy_bad_free(unsigned long pfn, unsigned int order, int state,
+			   unsigned int frame_order);
+#define buddy_should_fail(gfp, order)	mmtwin_buddy_fail_alloc(gfp, order)
+#define buddy_report_fail(gfp, order)	mmtwin_buddy_warn_alloc(gfp, order)
+#define buddy_report_bad_free(pfn, order, state, forder) \
+	mmtwin_buddy_bad_free(pfn, order, state, forder)
+
+/* Tracepoints with the kmem: field names (trace.h). */
+#define buddy_trace_alloc(pfn, order, gfp, mt) \
+	trace_mm_page_alloc(pfn, order, gfp, mt)
+#define buddy_trace_free(pfn, order)	trace_mm_page_free(pfn, order)
+#define buddy_trace_zone_locked(pfn, order, mt, refill) \
+	trace_mm_page_alloc_zone_locked(pfn, order, mt, refill)
+#define buddy_trace_pcpu_drain(pfn, order, mt) \
+	trace_mm_page_pcpu_drain(pfn, order, mt)
+#define buddy_trace_extfrag(pfn, ao, fo, amt, fmt, owned) \
+	trace_mm_page_alloc_extfrag(pfn, ao, fo, amt, fmt, owned)
+
+#else /* !__KERNEL__ */
+
+#include "buddy_user_shim.h"	/* tools/testing/buddy/ */
+
+#endif /* __KERNEL__ */
+
+#define BUDDY_NR_ORDERS		(BUDDY_MAX_ORDER + 1)
+#define BUDDY_CHUNK_PAGES	(1UL << BUDDY_MAX_ORDER)
+#define BUDDY_PB_PAGES		(1UL << BUDDY_PB_ORDER)
+#define BUDDY_PB_PER_CHUNK	(1UL << (BUDDY_MAX_ORDER - BUDDY_PB_ORDER))
+#define BUDDY_COSTLY_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
+
+#endif /* _MMTWIN_BUDDY_SHIM_H */

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Userspace stand-ins for the kernel primitives modules/buddy/shim.h maps.
+ * One thread plays every CPU: harness_cpu says which one "runs". Locks are
+ * flags that catch recursion and unbalanced unlocks.
+ */
+#ifndef _BUDDY_USER_SHIM_H
+#define _BUDDY_USER_SHIM_H
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/types.h>
+#include <linux/list.h>
+
+/*
+ * Attribute and annotation macros (__printf, __noreturn, __acquires,
+ * __releases, EXPORT_SYMBOL_IF_KUNIT) come from the Makefile's -D flags.
+ */
+
+#define BUDDY_MAX_ORDER		10
+#define BUDDY_PB_ORDER		9
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define BITS_PER_LONG		64
+#define SZ_1M			0x100000UL
+#define EUCLEAN			117
+
+/* GFP bits: the kernel's names, the harness's values. */
+#define __GFP_DMA		0x01u
+#define __GFP_HIGHMEM		0x02u
+#define __GFP_DMA32		0x04u
+#define __GFP_MOVABLE		0x08u
+#define __GFP_RECLAIMABLE	0x10u
+#define __GFP_HIGH		0x20u
+#define __GFP_IO		0x40u
+#define __GFP_FS		0x80u
+#define __GFP_ZERO		0x100u
+#define __GFP_DIRECT_RECLAIM	0x400u
+#define __GFP_KSWAPD_RECLAIM	0x800u
+#define __GFP_NOWARN		0x2000u
+#define __GFP_RETRY_MAYFAIL	0x4000u
+#define __GFP_NOFAIL		0x8000u
+#define __GFP_NORETRY		0x10000u
+#define __GFP_NOMEMALLOC	0x80000u
+#define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+#define GFP_ATOMIC		(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
+#define GFP_NOWAIT		(__GFP_KSWAPD_RECLAIM)
+
+/* One thread runs the core here: relaxed atomics are all it takes. */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+/* Publishes a ready zone before the count that makes it visible. */
+#define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define WARN_ON_ONCE(c)		harness_warn(!!(c), __FILE__, __LINE__)
+#define ALIGN(x, a)		(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define max(a, b)		((a) > (b) ? (a) : (b))
+#define clamp(v, lo, hi)	min(max(v, lo), hi)
+#define min_t(t, a, b)		min((t)(a), (t)(b))
+#define max_t(t, a, b)		max((t)(a), (t)(b))
+
+static inline unsigned long rounddown_pow_of_two(unsigned long n)
+{
+	return 1UL << (63 - __builtin_clzl(n));
+}
+
+static inline size_t strscpy(char *d, const char *s, size_t n)
+{
+	snprintf(d, n, "%s", s);
+	return strlen(d);
+}
+
+int harness_warn(int cond, const char *file, int line);
+
+
+/* Locks: flags checked for recursion; interrupts do not exist here. */
+struct buddy_user_lock {
+	int held;
+};
+
+#define buddy_lock_t		struct buddy_user_lock
+#define buddy_lock_init(l)	((l)->held = 0)
+#define buddy_lock(l, f)	do { (void)(f); assert(!(l)->held); (l)->held = 1; } while (0)
+#define buddy_unlock(l, f)	do { (void)(f); assert((l)->held); (l)->held = 0; } while (0)
+#define buddy_spin_lock(l)	buddy_lock(l, 0)
+#define buddy_spin_unlock(l)	buddy_unlock(l, 0)
+#define buddy_assert_held(l)	assert((l)->held)
+#define buddy_irq_save(f)	((f) = 0)
+#define buddy_irq_restore(f)	((void)(f))
+
+/* Per-CPU data: an array; harness_cpu is the CPU running the core. */
+#define HARNESS_NR_CPUS		2
+extern int harness_cpu;
+extern int harness_node;
+#define __percpu
+#define buddy_percpu_alloc(t)	((t *)calloc(HARNESS_NR_CPUS, sizeof(t)))
+#define buddy_percpu_free(p)	free(p)
+#define buddy_per_cpu(p, cpu)	(&(p)[cpu])
+#define buddy_this_cpu(p)	(&(p)[harness_cpu])
+#define buddy_raw_cpu(p)	(&(p)[harness_cpu])
+#define buddy_for_each_cpu(c)	for ((c) = 0; (c) < HARNESS_NR_CPUS; (c)++)
+#define buddy_node_id()		harness_node
+
+#define buddy_rcu_read_lock()	((void)0)
+#define buddy_rcu_read_unlock()	((void)0)
+#define buddy_cond_resched()	harness_cond_resched()
+#define buddy_might_sleep()	((void)0)
+
+static inline void *buddy_vzalloc(size_t n)
+{
+	return calloc(1, n);
+}
+
+static inline void buddy_vfree(void *p)
+{
+	free(p);
+}
+
+/* Provided by the harness: shadow memory, fault points, reports. */
+void buddy_zero_pfns(unsigned long pfn, unsigned long nr);
+bool harness_should_fail(gfp_t gfp, unsigned int order);
+void harness_report_fail(gfp_t gfp, unsigned int order);
+void harness_bad_free(unsigned long pfn, unsigned int order, int state,
+		      unsigned int frame_order);
+void harness_cond_resched(void);
+#define buddy_should_fail(gfp, order)	harness_should_fail(gfp, order)
+#define buddy_report_fail(gfp, order)	harness_report_fail(gfp, order)
+#define buddy_report_bad_free(pfn, order, state, forder) \
+	harness_bad_free(pfn, order, state, forder)
+
+/* No tracepoints in userspace. */
+static inline void buddy_trace_alloc(unsigned long pfn, unsigned int order,
+				     gfp_t gfp, int mt)
+{
+}
+
+static inline void buddy_trace_free(unsigned long pfn, unsigned int order)
+{
+}
+
+static inline void buddy_trace_zone_locked(unsigned long pfn,
+					   unsigned int order, int mt,
+					   int refill)
+{
+}
+
+static inline void buddy_trace_pcpu_drain(unsigned long pfn,
+					  unsigned int order, int mt)
+{
+}
+
+static inline void buddy_trace_extfrag(unsigned long pfn, int ao, int fo,
+				       int amt, int fmt, int owned)
+{
+}
+
+#endif
