@@ -18,10 +18,13 @@ skip_all()
 command -v bpftrace >/dev/null || skip_all "bpftrace not installed"
 [ -e /sys/kernel/btf/vmlinux ] || skip_all "kernel has no BTF"
 
-# Pick a loaded twin module to reload.
+# Pick a loaded twin module that nothing else holds, so it can be reloaded.
 twin_module=""
 for m in $(awk '{print $2}' /sys/kernel/debug/mmtwin/twins 2>/dev/null); do
-	case "$m" in *_kunit|*_bench) ;; *) twin_module=$m; break ;; esac
+	case "$m" in *_kunit|*_bench) continue ;; esac
+	[ -z "$(ls "/sys/module/$m/holders" 2>/dev/null)" ] || continue
+	twin_module=$m
+	break
 done
 # Without one, the core's KUnit module registers a probe twin when loaded.
 if [ -z "$twin_module" ] && [ -d /sys/module/mmtwin_core_kunit ]; then

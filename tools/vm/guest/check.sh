@@ -23,6 +23,8 @@ for m in $(modules_of kunit); do
 		cat "/sys/kernel/debug/kunit/$s/results"
 		end kunit "$s" 0
 	done
+	# Unloaded at once, so twins they hold can be reloaded by kselftests.
+	rmmod "$m" 2>&1 || echo "# rmmod $m failed"
 done
 
 # 3. kselftests, each from its own directory.
@@ -36,10 +38,7 @@ for t in "$SELFTESTS"/*/*; do
 	end kselftest "$name" $?
 done
 
-# 4. Everything unloads: test modules, then twins in reverse load order.
-for m in $(modules_of kunit); do
-	[ -d "/sys/module/$m" ] && rmmod "$m"
-done
+# 4. Every twin unloads, in reverse load order.
 for m in $(modules_of twin | sed '1!G;h;$!d'); do
 	begin unload "$m"
 	rmmod "$m" 2>&1
