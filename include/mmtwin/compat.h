@@ -82,4 +82,11 @@ static inline int mmtwin_precise_page_mapcount(struct folio *folio,
 #define mmtwin_folio_mapped_shared(folio)	(page_mapcount(&(folio)->page) > 1)
 #endif
 
+/* KUnit tests may give their kthread a user address space (6.10+). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define MMTWIN_HAVE_KUNIT_VM_MMAP	1
+#else
+#define MMTWIN_HAVE_KUNIT_VM_MMAP	0
+#endif
+
 #endif /* _MMTWIN_COMPAT_H */

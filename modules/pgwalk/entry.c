@@ -32,6 +32,7 @@ const char *pgw_kind_name(enum pgw_kind kind)
 		return "?";
 	return kind_names[kind];
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_kind_name);
 
 /* The names mm/ptdump.c and arch/x86/mm/dump_pagetables.c use. */
 const char *pgw_level_name(enum pgw_level level)
@@ -66,6 +67,7 @@ enum pgw_kind pgw_swp_kind(swp_entry_t entry)
 		return PGW_MARKER;
 	return PGW_BAD;
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_swp_kind);
 
 enum pgw_kind pgw_pte_kind(pte_t pte)
 {
@@ -76,6 +78,7 @@ enum pgw_kind pgw_pte_kind(pte_t pte)
 		return pte_protnone(pte) ? PGW_PROTNONE : PGW_PRESENT;
 	return pgw_swp_kind(pte_to_swp_entry(pte));
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_pte_kind);
 
 enum pgw_kind pgw_pmd_kind(pmd_t pmd)
 {
@@ -87,6 +90,7 @@ enum pgw_kind pgw_pmd_kind(pmd_t pmd)
 		return pmd_protnone(pmd) ? PGW_PROTNONE : PGW_PRESENT;
 	return pmd_bad(pmd) ? PGW_BAD : PGW_TABLE;
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_pmd_kind);
 
 enum pgw_kind pgw_pud_kind(pud_t pud)
 {
@@ -98,6 +102,7 @@ enum pgw_kind pgw_pud_kind(pud_t pud)
 		return PGW_PRESENT;
 	return pud_bad(pud) ? PGW_BAD : PGW_TABLE;
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_pud_kind);
 
 /*
  * The PFN field of a pagemap record for a swap-type entry, as
@@ -115,6 +120,7 @@ u64 pgw_swp_frame(swp_entry_t entry)
 		offset = swp_offset(entry);
 	return swp_type(entry) | (offset << MAX_SWAPFILES_SHIFT);
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_swp_frame);
 
 struct pgw_bit {
 	u64 mask;
@@ -208,6 +214,7 @@ int pgw_flags_str(u64 val, enum pgw_level level, bool leaf, char *buf, size_t si
 	return put_bits(present_bits + 7, ARRAY_SIZE(present_bits) - 7, val,
 			buf, size, len);
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_flags_str);
 
 /*
  * Virtual address bits each level decodes. With 4-level paging the P4D is
@@ -232,6 +239,7 @@ unsigned int pgw_level_shift(enum pgw_level level, bool la57)
 		return 0;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_level_shift);
 
 unsigned int pgw_index(unsigned long addr, enum pgw_level level, bool la57)
 {
@@ -239,3 +247,4 @@ unsigned int pgw_index(unsigned long addr, enum pgw_level level, bool la57)
 		return 0;
 	return (addr >> pgw_level_shift(level, la57)) & 511;
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_index);

@@ -560,6 +560,7 @@ int pgw_walk_range(struct pgw_walk *w)
 	w->totals.ns += ktime_get_ns() - t0;
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_walk_range);
 
 /**
  * pgw_get_mm - the mm of the process a struct pid names, with a reference

@@ -152,3 +152,4 @@ int pgw_translate(struct mm_struct *mm, unsigned long addr, struct pgw_xlate *x)
 		i_mmap_unlock_read(mapping);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(pgw_translate);

@@ -48,11 +48,18 @@ static bool have_twin(void)
 	return access(DIR "/pagemap", F_OK) == 0;
 }
 
-#define NEED_TWIN() do {						\
-	if (!have_twin())						\
-		SKIP(return, "mmtwin_pgwalk not loaded");		\
-	psize = sysconf(_SC_PAGESIZE);					\
-} while (0)
+static void __attribute__((constructor)) init_psize(void)
+{
+	psize = sysconf(_SC_PAGESIZE);
+}
+
+/* Reads that the compiler must keep: their sum is stored globally. */
+static long read_sum;
+
+static void read_page(const char *p)
+{
+	read_sum += *p;
+}
 
 /* The twin's pagemap file aimed at @pid, or -errno. */
 static int twin_open(pid_t pid)
@@ -184,17 +191,16 @@ TEST(anon_touched_and_untouched)
 {
 	size_t n = 64, i;
 	char *p;
-	volatile char sink;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, compare(_metadata, getpid(), (unsigned long)p, n, "untouched"));
 	for (i = 0; i < n; i += 2)
 		p[i * psize] = 1;		/* written: its own page */
 	for (i = 1; i < n; i += 4)
-		sink = p[i * psize];		/* read: the shared zero page */
-	(void)sink;
+		read_page(p + i * psize);	/* read: the shared zero page */
 	EXPECT_TRUE(!!(record_of(p) & PM_PRESENT));
 	EXPECT_EQ(0, compare(_metadata, getpid(), (unsigned long)p, n, "touched"));
 	munmap(p, n * psize);
@@ -220,7 +226,6 @@ static void file_case(struct __test_metadata *_metadata, int flags,
 {
 	size_t n = 32, i;
 	char what[64];
-	volatile char sink;
 	int fd = temp_file(n * psize);
 	char *p;
 
@@ -228,8 +233,7 @@ static void file_case(struct __test_metadata *_metadata, int flags,
 	p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE, flags, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	for (i = 0; i < n; i += 2)
-		sink = p[i * psize];
-	(void)sink;
+		read_page(p + i * psize);
 	snprintf(what, sizeof(what), "%s before write", name);
 	EXPECT_EQ(0, compare(_metadata, getpid(), (unsigned long)p, n, what));
 	EXPECT_TRUE(!!(record_of(p) & PM_FILE));
@@ -243,7 +247,8 @@ static void file_case(struct __test_metadata *_metadata, int flags,
 
 TEST(file_private_and_shared)
 {
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	file_case(_metadata, MAP_PRIVATE, "private");
 	file_case(_metadata, MAP_SHARED, "shared");
 }
@@ -253,7 +258,8 @@ TEST(shared_anon)
 	size_t n = 16, i;
 	char *p;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -297,7 +303,8 @@ TEST(thp)
 	uint64_t a, b;
 	char *p;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	if (!thp_enabled())
 		SKIP(return, "THP disabled");
 	p = map_aligned(len);
@@ -323,7 +330,8 @@ TEST(mprotect_and_prot_none)
 	size_t n = 32;
 	char *p;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 2, n * psize);
@@ -344,7 +352,8 @@ TEST(fork_cow)
 	pid_t child;
 	char *p, c;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 3, n * psize);
@@ -378,7 +387,8 @@ TEST(swapped_out)
 	size_t n = 64, i, swapped = 0;
 	char *p;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < n; i++)
@@ -399,7 +409,7 @@ out:
 	munmap(p, n * psize);
 }
 
-static int clear_refs(pid_t pid, const char *val)
+static int write_clear_refs(pid_t pid, const char *val)
 {
 	char path[64];
 	int fd, ret = 0;
@@ -419,11 +429,12 @@ TEST(soft_dirty)
 	size_t n = 32, i;
 	char *p;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 5, n * psize);
-	if (clear_refs(getpid(), "4"))
+	if (write_clear_refs(getpid(), "4"))
 		SKIP(goto out, "clear_refs 4 (soft-dirty) not supported");
 	if (record_of(p) & PM_SOFT_DIRTY)
 		SKIP(goto out, "soft-dirty not cleared (no CONFIG_MEM_SOFT_DIRTY?)");
@@ -439,13 +450,14 @@ out:
 /* Reads past the task size and in the unmapped low space are like pagemap. */
 TEST(unmapped_and_edges)
 {
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	EXPECT_EQ(0, compare(_metadata, getpid(), 0, 512, "page 0"));
 	EXPECT_EQ(0, compare(_metadata, getpid(), 0x10000000000UL, 1024, "hole"));
 }
 
 /* Writes a request; returns 0 or -errno. */
-static int request(const char *s)
+static int send_request(const char *s)
 {
 	int fd = open(DIR "/request", O_WRONLY);
 	int ret = 0;
@@ -464,18 +476,19 @@ TEST(request_errors)
 	pid_t child;
 	int fd;
 
-	NEED_TWIN();
-	EXPECT_EQ(-EINVAL, request("bogus\n"));
-	EXPECT_EQ(-EINVAL, request("pid\n"));
-	EXPECT_EQ(-EINVAL, request("pid -1\n"));
-	EXPECT_EQ(-EINVAL, request("pid 1 2 3 4\n"));
-	EXPECT_EQ(-EINVAL, request("pid 1 addr\n"));
-	EXPECT_EQ(-EINVAL, request("pid 1 0x2000 0x1000\n"));	/* reversed */
-	EXPECT_EQ(-EINVAL, request("pid 1 0x1000 0x1000\n"));	/* empty */
-	EXPECT_EQ(-EINVAL, request("pid 1 0 0xffffffffffffffff\n"));
-	EXPECT_EQ(-EINVAL, request("pid 2\n"));	/* kthreadd: no mm */
-	EXPECT_EQ(-ESRCH, request("pid 4194303\n"));
-	EXPECT_EQ(0, request("pid 1 0x0 0x1000\n"));
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
+	EXPECT_EQ(-EINVAL, send_request("bogus\n"));
+	EXPECT_EQ(-EINVAL, send_request("pid\n"));
+	EXPECT_EQ(-EINVAL, send_request("pid -1\n"));
+	EXPECT_EQ(-EINVAL, send_request("pid 1 2 3 4\n"));
+	EXPECT_EQ(-EINVAL, send_request("pid 1 addr\n"));
+	EXPECT_EQ(-EINVAL, send_request("pid 1 0x2000 0x1000\n"));	/* reversed */
+	EXPECT_EQ(-EINVAL, send_request("pid 1 0x1000 0x1000\n"));	/* empty */
+	EXPECT_EQ(-EINVAL, send_request("pid 1 0 0xffffffffffffffff\n"));
+	EXPECT_EQ(-EINVAL, send_request("pid 2\n"));	/* kthreadd: no mm */
+	EXPECT_EQ(-ESRCH, send_request("pid 4194303\n"));
+	EXPECT_EQ(0, send_request("pid 1 0x0 0x1000\n"));
 
 	/* A process that died after it was chosen. */
 	child = fork();
@@ -487,7 +500,7 @@ TEST(request_errors)
 	fd = twin_open(child);
 	ASSERT_LE(0, fd);
 	snprintf(buf, sizeof(buf), "pid %d\n", child);
-	EXPECT_EQ(0, request(buf));
+	EXPECT_EQ(0, send_request(buf));
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	EXPECT_EQ(-1, pread(fd, buf, 8, 0));
@@ -518,8 +531,9 @@ TEST(files_are_root_only)
 	struct stat st;
 	size_t i;
 
-	NEED_TWIN();
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		char path[128];
 
 		snprintf(path, sizeof(path), DIR "/%s", files[i]);
@@ -574,7 +588,6 @@ static pid_t busy_child(int fd)
 		char *t = map_aligned(4 * HPAGE);
 		char *f = fd >= 0 ? mmap(NULL, 16 * psize, PROT_READ,
 					 MAP_PRIVATE, fd, 0) : MAP_FAILED;
-		volatile char sink;
 
 		if (a)
 			memset(a, 1, 3 << 20);
@@ -582,10 +595,11 @@ static pid_t busy_child(int fd)
 			madvise(t, 4 * HPAGE, MADV_HUGEPAGE);
 			memset(t, 1, 3 * HPAGE);
 		}
-		if (f != MAP_FAILED)
-			sink = f[0] + f[5 * psize];
-		(void)sink;
-		close(pipefd[0]);
+		if (f != MAP_FAILED) {
+			read_page(f);
+			read_page(f + 5 * psize);
+		}
+			close(pipefd[0]);
 		c = 'r';
 		if (write(pipefd[1], &c, 1) != 1)
 			_exit(1);
@@ -610,7 +624,8 @@ TEST(whole_address_space_of_a_child)
 	pid_t child;
 	FILE *maps;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	fd = temp_file(16 * psize);
 	child = busy_child(fd);
 	ASSERT_LT(0, child);
@@ -645,7 +660,7 @@ static int read_totals(pid_t pid, struct totals *tw, struct totals *k)
 	char buf[64];
 
 	snprintf(buf, sizeof(buf), "pid %d\n", pid);
-	if (request(buf))
+	if (send_request(buf))
 		return -1;
 	k->rss = proc_field(pid, "smaps_rollup", "Rss");
 	k->anon_huge = proc_field(pid, "smaps_rollup", "AnonHugePages");
@@ -664,7 +679,8 @@ TEST(totals_match_status_and_smaps)
 	int tries, fd;
 	pid_t child;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	fd = temp_file(16 * psize);
 	child = busy_child(fd);
 	ASSERT_LT(0, child);
@@ -695,13 +711,14 @@ TEST(translation_trace)
 	char *p;
 	int fd;
 
-	NEED_TWIN();
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
 	p = map_anon(psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	p[0] = 1;
 	rec = record_of(p);
 	snprintf(req, sizeof(req), "pid %d addr %p\n", getpid(), p + 123);
-	ASSERT_EQ(0, request(req));
+	ASSERT_EQ(0, send_request(req));
 	fd = open(DIR "/walk", O_RDONLY);
 	ASSERT_LE(0, fd);
 	len = read(fd, buf, sizeof(buf) - 1);
