@@ -148,8 +148,9 @@ static void end_run(struct kdump *k, unsigned long addr)
 	if (k->marker->max_lines && k->lines > k->marker->max_lines) {
 		unsigned long skip = k->lines - k->marker->max_lines;
 
-		seq_printf(k->m, "... %lu entr%s skipped ... \n", skip,
-			   skip == 1 ? "y" : "ies");
+		/* ptdump ends this line with a space; so do we. */
+		seq_printf(k->m, "... %lu entr%s skipped ...%c\n", skip,
+			   skip == 1 ? "y" : "ies", ' ');
 	}
 	k->marker++;
 	k->lines = 0;
