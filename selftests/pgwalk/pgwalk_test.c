@@ -732,4 +732,85 @@ TEST(translation_trace)
 	munmap(p, psize);
 }
 
+static char *slurp(const char *path, size_t *lenp)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap + 1);
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || !buf) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((n = read(fd, buf + len, cap - len)) > 0) {
+		len += n;
+		if (len == cap) {
+			char *bigger = realloc(buf, 2 * cap + 1);
+
+			if (!bigger)
+				break;
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+/* Line number (from 1) of the first difference, 0 if none. */
+static int first_diff(const char *a, const char *b, char *la, char *lb, size_t sz)
+{
+	int line = 1;
+
+	while (*a || *b) {
+		const char *ea = strchrnul(a, '\n'), *eb = strchrnul(b, '\n');
+
+		if (ea - a != eb - b || memcmp(a, b, ea - a)) {
+			snprintf(la, sz, "%.*s", (int)(ea - a), a);
+			snprintf(lb, sz, "%.*s", (int)(eb - b), b);
+			return line;
+		}
+		a = *ea ? ea + 1 : ea;
+		b = *eb ? eb + 1 : eb;
+		line++;
+	}
+	return 0;
+}
+
+/* The kernel's tables, as the twin lays them out, equal ptdump's. */
+TEST(kernel_tables_like_ptdump)
+{
+	const char *ptdump = "/sys/kernel/debug/page_tables/kernel";
+	char la[256], lb[256];
+	int tries, diff = -1;
+	size_t len;
+
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
+	if (access(ptdump, R_OK))
+		SKIP(return, "no %s (CONFIG_PTDUMP_DEBUGFS)", ptdump);
+	for (tries = 0; tries < 5 && diff; tries++) {
+		char *k1 = slurp(ptdump, &len);
+		char *tw = slurp(DIR "/kernel", &len);
+		char *k2 = slurp(ptdump, &len);
+
+		ASSERT_NE(NULL, k1);
+		ASSERT_NE(NULL, tw);
+		ASSERT_NE(NULL, k2);
+		if (!strcmp(k1, k2))
+			diff = first_diff(k1, tw, la, lb, sizeof(la));
+		if (diff == 0)
+			TH_LOG("%zu bytes, identical", len);
+		free(k1);
+		free(tw);
+		free(k2);
+	}
+	EXPECT_EQ(0, diff) TH_LOG("line %d:\n ptdump: %s\n twin:   %s", diff, la, lb);
+}
+
 TEST_HARNESS_MAIN
