@@ -60,7 +60,7 @@ enum pgw_kind {
 struct pgw_totals {
 	unsigned long tables[PGW_NR_LEVELS];	/* table pages met, per level */
 	unsigned long pages;		/* records produced */
-	unsigned long present;		/* present, with a struct page (Rss) */
+	unsigned long present;		/* pages smaps counts in Rss */
 	unsigned long present_special;	/* present, no struct page (zero page, pfnmap) */
 	unsigned long anon_pmd;		/* anon PMD-mapped THPs (AnonHugePages) */
 	unsigned long file_pmd;		/* file/shmem PMD-mapped THPs */

@@ -108,9 +108,14 @@ static u64 swap_pte_record(struct pgw_walk *w, pte_t pte, struct page **pagep)
 		flags |= PGW_PM_UFFD_WP;
 	if (is_pte_marker_entry(entry) && pte_marker_entry_uffd_wp(entry))
 		flags |= PGW_PM_UFFD_WP;
-	/* We hold the PTL: a PFN in a migration entry names a locked page. */
-	if (is_pfn_swap_entry(entry))
+	/*
+	 * We hold the PTL: a PFN in a migration entry names a locked page.
+	 * smaps counts such pages (migration, device) in Rss; so do we.
+	 */
+	if (is_pfn_swap_entry(entry)) {
 		*pagep = pfn_to_page(swp_offset_pfn(entry));
+		w->totals.present++;
+	}
 	if (non_swap_entry(entry))
 		w->totals.nonswap++;
 	else
@@ -243,13 +248,15 @@ static bool huge_zero(struct folio *folio)
 	return !folio_test_anon(folio) && !READ_ONCE(folio->mapping);
 }
 
+/* As smaps_pmd_entry() counts Rss and AnonHugePages (migration too). */
 static void count_pmd_leaf(struct pgw_walk *w, pmd_t pmd)
 {
 	struct folio *folio;
 
-	if (!pmd_present(pmd))
-		return;
-	folio = page_folio(pmd_page(pmd));
+	if (pmd_present(pmd))
+		folio = page_folio(pmd_page(pmd));
+	else
+		folio = page_folio(pfn_to_page(swp_offset_pfn(pmd_to_swp_entry(pmd))));
 	if (huge_zero(folio)) {
 		w->totals.present_special += HPAGE_PMD_NR;
 		return;
