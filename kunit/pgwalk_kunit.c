@@ -46,9 +46,10 @@ static void pte_kinds(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, pgw_pte_kind(swp_entry_to_pte(
 				make_readable_device_private_entry(TEST_PFN))),
 				PGW_DEVICE_PRIVATE);
-	if (IS_ENABLED(CONFIG_MEMORY_FAILURE))
-		KUNIT_EXPECT_EQ(test, pgw_swp_kind(swp_entry(SWP_HWPOISON, TEST_PFN)),
-				PGW_HWPOISON);
+#ifdef CONFIG_MEMORY_FAILURE
+	KUNIT_EXPECT_EQ(test, pgw_swp_kind(swp_entry(SWP_HWPOISON, TEST_PFN)),
+			PGW_HWPOISON);
+#endif
 }
 
 static void upper_kinds(struct kunit *test)

@@ -59,6 +59,7 @@ enum pgw_kind {
 /* Per-walk counts, compared with /proc/PID/status and smaps_rollup. */
 struct pgw_totals {
 	unsigned long tables[PGW_NR_LEVELS];	/* table pages met, per level */
+	unsigned long deposited;	/* PTE tables kept under huge PMDs */
 	unsigned long pages;		/* records produced */
 	unsigned long present;		/* pages smaps counts in Rss */
 	unsigned long present_special;	/* present, no struct page (zero page, pfnmap) */

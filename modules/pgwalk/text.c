@@ -177,10 +177,14 @@ void pgw_show_totals(struct seq_file *m, const struct pgw_walk *w)
 	seq_printf(m, "hugetlb_kb %lu\n", t->hugetlb * kb);
 	seq_printf(m, "swap_kb %lu\n", t->swap * kb);
 	seq_printf(m, "nonswap_entries %lu\n", t->nonswap);
-	/* VmPTE counts PTE, PMD and PUD tables (mm_pgtables_bytes()). */
+	/*
+	 * VmPTE counts PTE, PMD and PUD tables (mm_pgtables_bytes()),
+	 * including the PTE tables deposited under anonymous THPs.
+	 */
 	seq_printf(m, "pgtables_kb %lu\n",
 		   (t->tables[PGW_PTE] + t->tables[PGW_PMD] +
-		    t->tables[PGW_PUD]) * kb);
+		    t->tables[PGW_PUD] + t->deposited) * kb);
+	seq_printf(m, "deposited_tables %lu\n", t->deposited);
 	for (i = PGW_P4D; i < PGW_NR_LEVELS; i++)
 		seq_printf(m, "%s_tables %lu\n", pgw_level_name(i), t->tables[i]);
 	for (i = 0; i < PGW_NR_KINDS; i++)

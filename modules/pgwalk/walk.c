@@ -257,6 +257,12 @@ static void count_pmd_leaf(struct pgw_walk *w, pmd_t pmd)
 		folio = page_folio(pmd_page(pmd));
 	else
 		folio = page_folio(pfn_to_page(swp_offset_pfn(pmd_to_swp_entry(pmd))));
+	/*
+	 * An anonymous (or huge zero) PMD mapping keeps a PTE table deposited
+	 * for a later split (pgtable_trans_huge_deposit()); VmPTE counts it.
+	 */
+	if (huge_zero(folio) || folio_test_anon(folio))
+		w->totals.deposited++;
 	if (huge_zero(folio)) {
 		w->totals.present_special += HPAGE_PMD_NR;
 		return;

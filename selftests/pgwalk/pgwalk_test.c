@@ -17,8 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -589,8 +592,11 @@ static pid_t busy_child(int fd)
 		char *f = fd >= 0 ? mmap(NULL, 16 * psize, PROT_READ,
 					 MAP_PRIVATE, fd, 0) : MAP_FAILED;
 
-		if (a)
+		if (a) {
 			memset(a, 1, 3 << 20);
+			/* Some swap, when there is swap. */
+			madvise(a + (2 << 20), 1 << 20, MADV_PAGEOUT);
+		}
 		if (t) {
 			madvise(t, 4 * HPAGE, MADV_HUGEPAGE);
 			memset(t, 1, 3 * HPAGE);
@@ -729,6 +735,7 @@ TEST(translation_trace)
 		 (uint64_t)((rec & PM_PFN) * psize + 123));
 	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("want '%s' in:\n%s", want, buf);
 	EXPECT_NE(NULL, strstr(buf, "pte[")) TH_LOG("%s", buf);
+	TH_LOG("%s", buf);
 	munmap(p, psize);
 }
 
@@ -811,6 +818,116 @@ TEST(kernel_tables_like_ptdump)
 		free(k2);
 	}
 	EXPECT_EQ(0, diff) TH_LOG("line %d:\n ptdump: %s\n twin:   %s", diff, la, lb);
+}
+
+static long read_long(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%ld\n", v) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+#define NR_HUGEPAGES "/proc/sys/vm/nr_hugepages"
+
+/* hugetlb pages, private and shared: one entry per 2 MiB at the PMD. */
+TEST(hugetlb)
+{
+	long old = read_long(NR_HUGEPAGES);
+	size_t len = 2 * HPAGE;
+	char *priv, *shared;
+
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
+	if (old < 0 || write_long(NR_HUGEPAGES, old + 4) ||
+	    read_long(NR_HUGEPAGES) < old + 4) {
+		write_long(NR_HUGEPAGES, old);
+		SKIP(return, "cannot reserve hugetlb pages");
+	}
+	priv = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	shared = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (priv == MAP_FAILED || shared == MAP_FAILED) {
+		write_long(NR_HUGEPAGES, old);
+		SKIP(return, "MAP_HUGETLB failed");
+	}
+	memset(priv, 1, HPAGE);		/* the second stays empty */
+	memset(shared, 1, len);
+	EXPECT_TRUE(!!(record_of(priv) & PM_PRESENT));
+	EXPECT_EQ(0, compare(_metadata, getpid(), (unsigned long)priv,
+			     len / psize, "hugetlb private"));
+	EXPECT_EQ(0, compare(_metadata, getpid(), (unsigned long)shared,
+			     len / psize, "hugetlb shared"));
+	munmap(priv, len);
+	munmap(shared, len);
+	write_long(NR_HUGEPAGES, old);
+}
+
+/*
+ * userfaultfd write-protect: present pages get the uffd-wp bit; with
+ * UFFD_FEATURE_WP_UNPOPULATED empty ones get a PTE marker, which pagemap
+ * reports as a swap-type entry with the uffd-wp bit.
+ */
+TEST(uffd_wp)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {};
+	struct uffdio_writeprotect wp = {};
+	size_t n = 32, i;
+	char *p;
+	int uffd;
+
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd: %s", strerror(errno));
+#ifdef UFFD_FEATURE_WP_UNPOPULATED
+	api.features = UFFD_FEATURE_WP_UNPOPULATED;
+#endif
+	if (ioctl(uffd, UFFDIO_API, &api)) {
+		api.features = 0;
+		close(uffd);
+		uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+		if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api))
+			SKIP(return, "UFFDIO_API failed");
+	}
+	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i += 2)
+		p[i * psize] = 1;
+	reg.range.start = (unsigned long)p;
+	reg.range.len = n * psize;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		close(uffd);
+		SKIP(goto out, "UFFDIO_REGISTER_MODE_WP: %s", strerror(errno));
+	}
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+	EXPECT_TRUE(!!(record_of(p) & PM_UFFD_WP));
+	EXPECT_EQ(0, compare(_metadata, getpid(), (unsigned long)p, n, "uffd-wp"));
+	close(uffd);
+out:
+	munmap(p, n * psize);
 }
 
 TEST_HARNESS_MAIN
