@@ -33,13 +33,17 @@ struct pgw_text *pgw_text_begin(struct seq_file *m)
 /* The pagemap bits of a record, by name. */
 void pgw_pme_str(u64 pme, char *buf, size_t size)
 {
-	scnprintf(buf, size, "%s%s%s%s%s%s",
-		  pme & PGW_PM_PRESENT ? "present " : "",
-		  pme & PGW_PM_SWAP ? "swapped " : "",
-		  pme & PGW_PM_FILE ? "file " : "",
-		  pme & PGW_PM_EXCLUSIVE ? "exclusive " : "",
-		  pme & PGW_PM_SOFT_DIRTY ? "soft-dirty " : "",
-		  pme & PGW_PM_UFFD_WP ? "uffd-wp " : "");
+	int len = scnprintf(buf, size, "%s%s%s%s%s%s",
+			    pme & PGW_PM_PRESENT ? " present" : "",
+			    pme & PGW_PM_SWAP ? " swapped" : "",
+			    pme & PGW_PM_FILE ? " file" : "",
+			    pme & PGW_PM_EXCLUSIVE ? " exclusive" : "",
+			    pme & PGW_PM_SOFT_DIRTY ? " soft-dirty" : "",
+			    pme & PGW_PM_UFFD_WP ? " uffd-wp" : "");
+
+	/* Drop the leading space. */
+	if (len)
+		memmove(buf, buf + 1, len);
 }
 
 static u64 leaf_pfn(const struct pgw_leaf *l)
