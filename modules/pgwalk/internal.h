@@ -99,8 +99,10 @@ struct pgw_walk {
 	void *priv;
 	struct pgw_totals totals;
 
-	/* Private to walk.c: last table counted at each level. */
+	/* Private to walk.c: last table counted at each level, */
 	unsigned long last_table[PGW_NR_LEVELS];
+	/* and a memory section known to have its memmap. */
+	unsigned long valid_section;
 };
 
 /* entry.c */

@@ -72,20 +72,27 @@ static int hole(struct pgw_walk *w, struct vm_area_struct *vma,
 
 /*
  * vm_normal_page() is not exported. x86 marks every PTE without a
- * refcounted struct page behind it (zero page, pfnmap, devmap) special, so
- * the test reduces to that bit and a valid PFN.
+ * refcounted struct page behind it (zero page, pfnmap, devmap) special;
+ * every other present PTE maps a page with a memmap. pfn_valid() guards
+ * against a corrupt entry; it is not cheap, so a section once found valid
+ * is remembered (every PFN of a section has its memmap unless memory was
+ * hot-added by subsections, which only ZONE_DEVICE does, and those PTEs
+ * are special).
  */
-static struct page *normal_page(pte_t pte)
+static __always_inline bool pfn_has_page(struct pgw_walk *w, unsigned long pfn)
 {
-	unsigned long pfn = pte_pfn(pte);
+	unsigned long section = pfn >> PFN_SECTION_SHIFT;
 
-	if (pte_special(pte) || !pfn_valid(pfn))
-		return NULL;
-	return pfn_to_page(pfn);
+	if (section == w->valid_section)
+		return true;
+	if (!pfn_valid(pfn))
+		return false;
+	w->valid_section = section;
+	return true;
 }
 
 /* PM_FILE and PM_MMAP_EXCLUSIVE come from the folio behind the entry. */
-static u64 folio_bits(struct page *page, bool present)
+static __always_inline u64 folio_bits(struct page *page, bool present)
 {
 	struct folio *folio = page_folio(page);
 	u64 flags = 0;
@@ -97,63 +104,98 @@ static u64 folio_bits(struct page *page, bool present)
 	return flags;
 }
 
-static u64 swap_pte_record(struct pgw_walk *w, pte_t pte, struct page **pagep)
+/* A present PTE (PTL held): what pte_to_pagemap_entry() reports. */
+static __always_inline u64 present_pte(struct pgw_walk *w, pte_t pte)
+{
+	unsigned long pfn = pte_pfn(pte);
+	u64 pme = PGW_PM_PRESENT | pfn;
+
+	if (pte_soft_dirty(pte))
+		pme |= PGW_PM_SOFT_DIRTY;
+	if (pte_uffd_wp(pte))
+		pme |= PGW_PM_UFFD_WP;
+	w->totals.kinds[pte_protnone(pte) ? PGW_PROTNONE : PGW_PRESENT]++;
+	if (pte_special(pte) || !pfn_has_page(w, pfn)) {
+		w->totals.present_special++;
+		return pme;
+	}
+	w->totals.present++;
+	return pme | folio_bits(pfn_to_page(pfn), true);
+}
+
+/* A swap-type PTE (PTL held): swap slot, migration, device or marker. */
+static u64 swap_pte(struct pgw_walk *w, pte_t pte)
 {
 	swp_entry_t entry = pte_to_swp_entry(pte);
-	u64 flags = PGW_PM_SWAP;
+	u64 pme = PGW_PM_SWAP;
 
+	w->totals.kinds[pgw_swp_kind(entry)]++;
 	if (pte_swp_soft_dirty(pte))
-		flags |= PGW_PM_SOFT_DIRTY;
+		pme |= PGW_PM_SOFT_DIRTY;
 	if (pte_swp_uffd_wp(pte))
-		flags |= PGW_PM_UFFD_WP;
+		pme |= PGW_PM_UFFD_WP;
 	if (is_pte_marker_entry(entry) && pte_marker_entry_uffd_wp(entry))
-		flags |= PGW_PM_UFFD_WP;
+		pme |= PGW_PM_UFFD_WP;
+	if (non_swap_entry(entry))
+		w->totals.nonswap++;
+	else
+		w->totals.swap++;
 	/*
 	 * We hold the PTL: a PFN in a migration entry names a locked page.
 	 * smaps counts such pages (migration, device) in Rss; so do we.
 	 */
 	if (is_pfn_swap_entry(entry)) {
-		*pagep = pfn_to_page(swp_offset_pfn(entry));
+		pme |= folio_bits(pfn_to_page(swp_offset_pfn(entry)), false);
 		w->totals.present++;
 	}
-	if (non_swap_entry(entry))
-		w->totals.nonswap++;
-	else
-		w->totals.swap++;
-	return flags | (pgw_swp_frame(entry) & PGW_PM_PFRAME_MASK);
+	return pme | (pgw_swp_frame(entry) & PGW_PM_PFRAME_MASK);
 }
 
-/* One PTE, PTL held: the record pte_to_pagemap_entry() would build. */
-static int one_pte(struct pgw_walk *w, struct vm_area_struct *vma,
-		   unsigned long addr, pte_t pte)
+static int visit_pte(struct pgw_walk *w, unsigned long addr, pte_t pte, u64 pme)
 {
-	struct page *page = NULL;
-	u64 pme = 0;
+	struct pgw_leaf leaf = {
+		.addr = addr, .end = addr + PAGE_SIZE, .level = PGW_PTE,
+		.kind = pgw_pte_kind(pte), .val = pte_val(pte), .pme = pme,
+	};
 
-	if (pte_present(pte)) {
-		pme = PGW_PM_PRESENT | pte_pfn(pte);
-		if (pte_soft_dirty(pte))
-			pme |= PGW_PM_SOFT_DIRTY;
-		if (pte_uffd_wp(pte))
-			pme |= PGW_PM_UFFD_WP;
-		page = normal_page(pte);
-		if (page)
-			w->totals.present++;
-		else
-			w->totals.present_special++;
-	} else if (!pte_none(pte)) {
-		pme = swap_pte_record(w, pte, &page);
+	return w->visit(w, &leaf);
+}
+
+/*
+ * The entries of one PTE table, PTL held. This loop is the walk's hot
+ * path (512 times per table): the common cases are inline, the visitor
+ * and the kind of each entry are only worked out when someone asks.
+ */
+static int pte_entries(struct pgw_walk *w, struct vm_area_struct *vma,
+		       pte_t *ptep, unsigned long addr, unsigned long end)
+{
+	u64 vma_sd = (vma->vm_flags & VM_SOFTDIRTY) ? PGW_PM_SOFT_DIRTY : 0;
+	u64 *out = w->pm ? pm_slot(w, addr) : NULL;
+	int err = 0;
+
+	for (; addr < end; addr += PAGE_SIZE, ptep++) {
+		pte_t pte = ptep_get(ptep);
+		u64 pme;
+
+		if (pte_present(pte)) {
+			pme = present_pte(w, pte);
+		} else if (pte_none(pte)) {
+			w->totals.kinds[PGW_NONE]++;
+			pme = 0;
+		} else {
+			pme = swap_pte(w, pte);
+		}
+		pme |= vma_sd;
+		if (out)
+			*out++ = pme;
+		w->totals.pages++;
+		if (w->visit) {
+			err = visit_pte(w, addr, pte, pme);
+			if (err)
+				break;
+		}
 	}
-	if (page)
-		pme |= folio_bits(page, pme & PGW_PM_PRESENT);
-	if (vma->vm_flags & VM_SOFTDIRTY)
-		pme |= PGW_PM_SOFT_DIRTY;
-
-	if (w->pm)
-		*pm_slot(w, addr) = pme;
-	w->totals.pages++;
-	return visit(w, addr, addr + PAGE_SIZE, PGW_PTE, pgw_pte_kind(pte),
-		     pte_val(pte), pme);
+	return err;
 }
 
 /*
@@ -182,8 +224,7 @@ static int pte_table(struct pgw_walk *w, struct vm_area_struct *vma,
 	}
 	count_table(w, PGW_PTE, pmd_pfn(pmdval));
 	ptep = pte_offset_kernel(&pmdval, addr);
-	for (; addr < end && !err; addr += PAGE_SIZE, ptep++)
-		err = one_pte(w, vma, addr, ptep_get(ptep));
+	err = pte_entries(w, vma, ptep, addr, end);
 	spin_unlock(ptl);
 	rcu_read_unlock();
 	return err;
@@ -555,6 +596,7 @@ int pgw_walk_range(struct pgw_walk *w)
 			 w->start > w->end))
 		return -EINVAL;
 	memset(w->last_table, 0xff, sizeof(w->last_table));
+	w->valid_section = ULONG_MAX;
 
 	for_each_vma_range(vmi, vma, w->end) {
 		unsigned long vstart = max(addr, vma->vm_start);
