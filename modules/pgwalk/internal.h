@@ -12,6 +12,7 @@
 #ifndef _MMTWIN_PGWALK_INTERNAL_H
 #define _MMTWIN_PGWALK_INTERNAL_H
 
+#include <linux/bitmap.h>
 #include <linux/bits.h>
 #include <linux/mm_types.h>
 #include <linux/pgtable.h>
@@ -83,6 +84,9 @@ struct pgw_leaf {
 	u64 pme;			/* pagemap record of its first page */
 };
 
+/* Memory sections whose validity a walk remembers: 128 GiB on x86-64. */
+#define PGW_SECTIONS_CACHED	1024
+
 struct pgw_walk;
 typedef int (*pgw_visit_t)(struct pgw_walk *w, const struct pgw_leaf *leaf);
 
@@ -101,8 +105,8 @@ struct pgw_walk {
 
 	/* Private to walk.c: last table counted at each level, */
 	unsigned long last_table[PGW_NR_LEVELS];
-	/* and a memory section known to have its memmap. */
-	unsigned long valid_section;
+	/* and the memory sections known to have their memmap. */
+	DECLARE_BITMAP(valid_sections, PGW_SECTIONS_CACHED);
 };
 
 /* entry.c */

@@ -74,20 +74,22 @@ static int hole(struct pgw_walk *w, struct vm_area_struct *vma,
  * vm_normal_page() is not exported. x86 marks every PTE without a
  * refcounted struct page behind it (zero page, pfnmap, devmap) special;
  * every other present PTE maps a page with a memmap. pfn_valid() guards
- * against a corrupt entry; it is not cheap, so a section once found valid
- * is remembered (every PFN of a section has its memmap unless memory was
- * hot-added by subsections, which only ZONE_DEVICE does, and those PTEs
- * are special).
+ * against a corrupt entry; it is not cheap, so the sections found valid
+ * are remembered in a bitmap (every PFN of a section has its memmap unless
+ * memory was hot-added by subsections, which only ZONE_DEVICE does, and
+ * those PTEs are special).
  */
 static __always_inline bool pfn_has_page(struct pgw_walk *w, unsigned long pfn)
 {
 	unsigned long section = pfn >> PFN_SECTION_SHIFT;
+	bool cached = section < PGW_SECTIONS_CACHED;
 
-	if (section == w->valid_section)
+	if (cached && test_bit(section, w->valid_sections))
 		return true;
 	if (!pfn_valid(pfn))
 		return false;
-	w->valid_section = section;
+	if (cached)
+		__set_bit(section, w->valid_sections);
 	return true;
 }
 
@@ -596,7 +598,7 @@ int pgw_walk_range(struct pgw_walk *w)
 			 w->start > w->end))
 		return -EINVAL;
 	memset(w->last_table, 0xff, sizeof(w->last_table));
-	w->valid_section = ULONG_MAX;
+	bitmap_zero(w->valid_sections, PGW_SECTIONS_CACHED);
 
 	for_each_vma_range(vmi, vma, w->end) {
 		unsigned long vstart = max(addr, vma->vm_start);
