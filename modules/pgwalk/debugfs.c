@@ -208,10 +208,54 @@ static void request_bounds(struct pgw_request *r, struct mm_struct *mm,
 	}
 }
 
+/* "pid N addr VA": the translation, level by level. */
+static int show_translation(struct seq_file *m, struct pgw_request *r,
+			    struct mm_struct *mm)
+{
+	struct pgw_xlate *x = kmalloc(sizeof(*x), GFP_KERNEL);
+	int err;
+
+	if (!x)
+		return -ENOMEM;
+	err = mmap_read_lock_killable(mm);
+	if (!err) {
+		err = pgw_translate(mm, r->start, x);
+		mmap_read_unlock(mm);
+	}
+	if (!err) {
+		seq_printf(m, "pid %d\n", pid_nr(r->pid));
+		pgw_show_xlate(m, x);
+	}
+	kfree(x);
+	return err;
+}
+
+/* A range: runs of like entries, one line each. */
+static int show_runs(struct seq_file *m, struct pgw_request *r,
+		     struct mm_struct *mm)
+{
+	struct pgw_walk w = { .mm = mm, .visit = pgw_text_visit };
+	int err;
+
+	request_bounds(r, mm, &w.start, &w.end);
+	w.priv = pgw_text_begin(m);
+	if (!w.priv)
+		return -ENOMEM;
+	seq_printf(m, "pid %d range 0x%016lx-0x%016lx\n", pid_nr(r->pid),
+		   w.start, w.end);
+	err = mmap_read_lock_killable(mm);
+	if (!err) {
+		err = walk_traced(&w, r->pid);
+		mmap_read_unlock(mm);
+	}
+	pgw_text_end(w.priv);
+	/* seq_read() retries with a bigger buffer on overflow. */
+	return err == -EOVERFLOW ? 0 : err;
+}
+
 static int walk_show(struct seq_file *m, void *unused)
 {
 	struct pgw_request r;
-	struct pgw_walk w = {};
 	struct mm_struct *mm;
 	int err;
 
@@ -222,39 +266,10 @@ static int walk_show(struct seq_file *m, void *unused)
 	err = PTR_ERR_OR_ZERO(mm);
 	if (err)
 		goto out;
-	err = mmap_read_lock_killable(mm);
-	if (err)
-		goto out_mm;
-	if (r.mode == REQ_ADDR) {
-		struct pgw_xlate *x = kmalloc(sizeof(*x), GFP_KERNEL);
-
-		err = x ? pgw_translate(mm, r.start, x) : -ENOMEM;
-		mmap_read_unlock(mm);
-		if (!err) {
-			seq_printf(m, "pid %d\n", pid_nr(r.pid));
-			pgw_show_xlate(m, x);
-		}
-		kfree(x);
-		goto out_mm;
-	}
-	w.mm = mm;
-	request_bounds(&r, mm, &w.start, &w.end);
-	w.visit = pgw_text_visit;
-	w.priv = pgw_text_begin(m);
-	if (!w.priv) {
-		mmap_read_unlock(mm);
-		err = -ENOMEM;
-		goto out_mm;
-	}
-	seq_printf(m, "pid %d range 0x%016lx-0x%016lx\n", pid_nr(r.pid),
-		   w.start, w.end);
-	err = walk_traced(&w, r.pid);
-	mmap_read_unlock(mm);
-	pgw_text_end(w.priv);
-	/* seq_read() retries with a bigger buffer on overflow. */
-	if (err == -EOVERFLOW)
-		err = 0;
-out_mm:
+	if (r.mode == REQ_ADDR)
+		err = show_translation(m, &r, mm);
+	else
+		err = show_runs(m, &r, mm);
 	mmput(mm);
 out:
 	put_pid(r.pid);

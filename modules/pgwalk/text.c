@@ -8,6 +8,7 @@
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "internal.h"
 
@@ -191,8 +192,14 @@ void pgw_show_totals(struct seq_file *m, const struct pgw_walk *w)
 	seq_printf(m, "deposited_tables %lu\n", t->deposited);
 	for (i = PGW_P4D; i < PGW_NR_LEVELS; i++)
 		seq_printf(m, "%s_tables %lu\n", pgw_level_name(i), t->tables[i]);
-	for (i = 0; i < PGW_NR_KINDS; i++)
-		seq_printf(m, "entries_%s %lu\n", pgw_kind_name(i), t->kinds[i]);
+	for (i = 0; i < PGW_NR_KINDS; i++) {
+		char key[32];
+
+		/* Keys are identifiers: "device-private" -> "device_private". */
+		strscpy(key, pgw_kind_name(i), sizeof(key));
+		strreplace(key, '-', '_');
+		seq_printf(m, "entries_%s %lu\n", key, t->kinds[i]);
+	}
 	seq_printf(m, "retries %lu\n", t->retries);
 	seq_printf(m, "time_ns %llu\n", t->ns);
 }
