@@ -930,4 +930,69 @@ out:
 	munmap(p, n * psize);
 }
 
+/* lib/test_hmm_uapi.h (CONFIG_TEST_HMM): a fake device with private memory. */
+struct hmm_dmirror_cmd {
+	uint64_t addr, ptr, npages, cpages, faults;
+};
+
+#define HMM_DMIRROR_MIGRATE_TO_DEV	_IOWR('H', 0x02, struct hmm_dmirror_cmd)
+#define HMM_DMIRROR_EXCLUSIVE		_IOWR('H', 0x05, struct hmm_dmirror_cmd)
+
+static int hmm_cmd(int fd, unsigned long req, char *p, void *mirror, size_t n)
+{
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (unsigned long)p, .ptr = (unsigned long)mirror, .npages = n,
+	};
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, &cmd);
+	} while (ret && errno == EINTR);
+	return ret ? -errno : (int)cmd.cpages;
+}
+
+/*
+ * Pages moved into (fake) device memory become device-private swap-type
+ * entries; pages a device holds exclusively, device-exclusive entries.
+ */
+TEST(device_private_and_exclusive)
+{
+	size_t n = 16;
+	char *p, *q, *mirror;
+	int fd, moved;
+
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
+	fd = open("/dev/hmm_dmirror0", O_RDWR);
+	if (fd < 0 && system("modprobe test_hmm 2>/dev/null") == 0)
+		fd = open("/dev/hmm_dmirror0", O_RDWR);
+	if (fd < 0)
+		SKIP(return, "no /dev/hmm_dmirror0 (CONFIG_TEST_HMM)");
+	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
+	q = map_anon(n * psize, PROT_READ | PROT_WRITE);
+	mirror = malloc(n * psize);
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, q);
+	ASSERT_NE(NULL, mirror);
+	memset(p, 1, n * psize);
+	memset(q, 1, n * psize);
+
+	moved = hmm_cmd(fd, HMM_DMIRROR_MIGRATE_TO_DEV, p, mirror, n);
+	TH_LOG("%d of %zu pages moved to device memory", moved, n);
+	if (moved > 0) {
+		EXPECT_TRUE(!!(record_of(p) & PM_SWAP));
+		EXPECT_EQ(0, compare(_metadata, getpid(), (unsigned long)p, n,
+				     "device private"));
+	}
+	moved = hmm_cmd(fd, HMM_DMIRROR_EXCLUSIVE, q, mirror, n);
+	TH_LOG("%d of %zu pages made device-exclusive", moved, n);
+	if (moved > 0)
+		EXPECT_EQ(0, compare(_metadata, getpid(), (unsigned long)q, n,
+				     "device exclusive"));
+	munmap(p, n * psize);
+	munmap(q, n * psize);
+	free(mirror);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN
