@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmtwin_pgwalk under churn: walks of processes that map, unmap, mprotect,
- * fork, collapse THPs, page out and exit while the twin reads their page
- * tables. Passes if every walk either succeeds or fails with ESRCH (the
- * target died), and the kernel did not WARN, oops or find a bad page.
+ * fork, collapse THPs (anon and shmem, whose collapse retracts PTE tables
+ * without the mmap lock), page out and exit while the twin reads their
+ * page tables. Passes if every walk either succeeds or fails with ESRCH
+ * (the target died), and the kernel did not WARN, oops or find a bad page.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -95,18 +96,64 @@ static void churn(unsigned int *seed, int fd)
 	munmap(p, len);
 }
 
+/*
+ * Collapse a shmem range into a THP, here or in a child that maps the same
+ * memfd: khugepaged's collapse then retracts this process's PTE table
+ * without its mmap lock (retract_page_tables(), pte_free_defer()), the
+ * race the walker's RCU and PMD re-check are there for.
+ */
+static void shmem_collapse(unsigned int *seed, int mfd)
+{
+	char *raw = mmap(NULL, 2 * HPAGE, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
+
+	if (raw == MAP_FAILED)
+		return;
+	p = (char *)(((unsigned long)raw + HPAGE - 1) & ~(HPAGE - 1));
+	/* Small pages again, so that there is something to collapse. */
+	fallocate(mfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, HPAGE);
+	if (mmap(p, HPAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 mfd, 0) == MAP_FAILED)
+		goto out;
+	madvise(p, HPAGE, MADV_HUGEPAGE);
+	memset(p, 4, HPAGE);
+	if (rnd(seed, 2)) {
+		madvise(p, HPAGE, MADV_COLLAPSE);
+	} else {
+		pid_t c = fork();
+
+		if (c == 0) {
+			madvise(p, HPAGE, MADV_COLLAPSE);
+			_exit(0);
+		}
+		if (c > 0)
+			waitpid(c, NULL, 0);
+	}
+	p[rnd(seed, HPAGE)] = 5;
+out:
+	munmap(raw, 2 * HPAGE);
+}
+
 static void target_main(int id)
 {
 	unsigned int seed = getpid();
 	char path[] = "/tmp/pgwalk-stress-XXXXXX";
 	int fd = mkstemp(path);
 
+	int mfd = memfd_create("pgwalk-stress", 0);
+
 	unlink(path);
 	if (fd < 0 || ftruncate(fd, 64 * 4096))
 		_exit(1);
+	if (mfd >= 0 && ftruncate(mfd, HPAGE))
+		mfd = -1;
 	/* Odd targets live briefly and are replaced: walks meet exits. */
-	for (int i = 0; id % 2 == 0 || i < 20; i++)
+	for (int i = 0; id % 2 == 0 || i < 6; i++) {
 		churn(&seed, fd);
+		if (mfd >= 0)
+			shmem_collapse(&seed, mfd);
+	}
 	_exit(0);
 }
 
@@ -133,7 +180,7 @@ static void *reaper(void *arg)
 }
 
 struct stats {
-	unsigned long walks, esrch, bad;
+	unsigned long walks, esrch, bad, retries;
 	int bad_errno;
 	const char *bad_what;
 };
@@ -204,6 +251,24 @@ static long read_file(const char *path)
 	return n < 0 ? -1 : total;
 }
 
+/* Reads the totals file; adds up its "retries" (PMD re-checks that failed). */
+static long read_totals(struct stats *s)
+{
+	char line[128];
+	long ret = 0;
+	FILE *f = fopen(DIR "/totals", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "retries ", 8))
+			s->retries += strtoul(line + 8, NULL, 10);
+	if (ferror(f))
+		ret = -1;
+	fclose(f);
+	return ret;
+}
+
 /* Text walks, totals and translations through the shared request file. */
 static void *text_reader(void *arg)
 {
@@ -237,7 +302,7 @@ static void *text_reader(void *arg)
 			continue;
 		}
 		close(fd);
-		account(s, read_file(DIR "/totals"), "totals");
+		account(s, read_totals(s), "totals");
 		account(s, read_file(DIR "/walk"), "walk");
 		if (rnd(&seed, 20) == 0)
 			account(s, read_file(DIR "/kernel"), "kernel");
@@ -267,8 +332,8 @@ TEST(walks_under_churn)
 		kill(targets[i], SIGKILL);
 		waitpid(targets[i], NULL, 0);
 	}
-	TH_LOG("pagemap reads %lu (ESRCH %lu), text walks %lu (ESRCH %lu)",
-	       pm.walks, pm.esrch, text.walks, text.esrch);
+	TH_LOG("pagemap reads %lu (ESRCH %lu), text walks %lu (ESRCH %lu), PMD re-checks that failed in totals walks: %lu",
+	       pm.walks, pm.esrch, text.walks, text.esrch, text.retries);
 	EXPECT_EQ(0UL, pm.bad) TH_LOG("%s: %s", pm.bad_what, strerror(pm.bad_errno));
 	EXPECT_EQ(0UL, text.bad) TH_LOG("%s: %s", text.bad_what,
 					strerror(text.bad_errno));
