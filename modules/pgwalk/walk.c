@@ -232,14 +232,18 @@ static int pte_table(struct pgw_walk *w, struct vm_area_struct *vma,
 	return err;
 }
 
-/* A PMD-mapped THP or a PMD migration entry, as pagemap_pmd_range(). */
-static int pmd_leaf_records(struct pgw_walk *w, struct vm_area_struct *vma,
+/*
+ * A PMD-mapped THP or a PMD migration entry, as pagemap_pmd_range().
+ * Returns the record of the first page.
+ */
+static u64 pmd_leaf_records(struct pgw_walk *w, struct vm_area_struct *vma,
 			    pmd_t pmd, unsigned long addr, unsigned long end)
 {
 	unsigned int idx = (addr & ~PMD_MASK) >> PAGE_SHIFT;
 	struct folio *folio = NULL;
 	struct page *page = NULL;
-	u64 flags = 0, frame = 0, step = 0;
+	u64 flags = 0, frame = 0, step = 0, first = 0;
+	unsigned long a;
 
 	if (pmd_present(pmd)) {
 		page = pmd_page(pmd);
@@ -269,17 +273,19 @@ static int pmd_leaf_records(struct pgw_walk *w, struct vm_area_struct *vma,
 	if (vma->vm_flags & VM_SOFTDIRTY)
 		flags |= PGW_PM_SOFT_DIRTY;
 
-	for (; addr < end; addr += PAGE_SIZE, idx++, frame += step) {
+	for (a = addr; a < end; a += PAGE_SIZE, idx++, frame += step) {
 		u64 pme = flags | (frame & PGW_PM_PFRAME_MASK);
 
 		if ((flags & PGW_PM_PRESENT) &&
 		    mmtwin_precise_page_mapcount(folio, page + idx) == 1)
 			pme |= PGW_PM_EXCLUSIVE;
+		if (a == addr)
+			first = pme;
 		if (w->pm)
-			*pm_slot(w, addr) = pme;
+			*pm_slot(w, a) = pme;
 		w->totals.pages++;
 	}
-	return 0;
+	return first;
 }
 
 /*
@@ -325,20 +331,17 @@ static int huge_pmd(struct pgw_walk *w, struct vm_area_struct *vma,
 	spinlock_t *ptl = pmd_lock(w->mm, pmdp);
 	pmd_t pmd = READ_ONCE(*pmdp);
 	u64 first;
-	int err;
 
 	if (!pmd_same(pmd, pmdval)) {
 		spin_unlock(ptl);
 		w->totals.retries++;
 		return -EAGAIN;
 	}
-	pmd_leaf_records(w, vma, pmd, addr, end);
+	first = pmd_leaf_records(w, vma, pmd, addr, end);
 	count_pmd_leaf(w, pmd);
 	spin_unlock(ptl);
 
-	first = w->pm ? *pm_slot(w, addr) : 0;
-	err = visit(w, addr, end, PGW_PMD, pgw_pmd_kind(pmd), pmd_val(pmd), first);
-	return err;
+	return visit(w, addr, end, PGW_PMD, pgw_pmd_kind(pmd), pmd_val(pmd), first);
 }
 
 static int pmd_range(struct pgw_walk *w, struct vm_area_struct *vma,

@@ -995,4 +995,37 @@ TEST(device_private_and_exclusive)
 	close(fd);
 }
 
+/* The text walk of a THP shows one PMD line; of a gap, "unmapped". */
+TEST(text_walk)
+{
+	char req[128], *text;
+	uint64_t a, b;
+	size_t len;
+	char *p;
+
+	if (!have_twin())
+		SKIP(return, "mmtwin_pgwalk not loaded");
+	if (!thp_enabled())
+		SKIP(return, "THP disabled");
+	p = map_aligned(HPAGE + 4 * psize);
+	ASSERT_NE(NULL, p);
+	madvise(p, HPAGE, MADV_HUGEPAGE);
+	memset(p, 1, HPAGE + 2 * psize);
+	a = record_of(p);
+	b = record_of(p + HPAGE - psize);
+	snprintf(req, sizeof(req), "pid %d %p %p\n", getpid(), p - 4 * psize,
+		 p + HPAGE + 4 * psize);
+	ASSERT_EQ(0, send_request(req));
+	text = slurp(DIR "/walk", &len);
+	ASSERT_NE(NULL, text);
+	TH_LOG("%s", text);
+	if ((b & PM_PFN) == (a & PM_PFN) + HPAGE / psize - 1)
+		EXPECT_NE(NULL, strstr(text, "      512 pmd present          pfn "));
+	EXPECT_NE(NULL, strstr(text, " pte present "));
+	EXPECT_NE(NULL, strstr(text, " pte none "));
+	EXPECT_NE(NULL, strstr(text, " unmapped "));
+	free(text);
+	munmap(p, HPAGE + 4 * psize);
+}
+
 TEST_HARNESS_MAIN
