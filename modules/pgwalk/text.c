@@ -77,7 +77,7 @@ static void flush(struct pgw_text *t)
 	else if (l->pme & PGW_PM_SWAP)
 		seq_printf(t->m, " swp 0x%llx",
 			   leaf_pfn(l));
-	seq_printf(t->m, " [%s] %s\n", flags, bits);
+	seq_printf(t->m, " [%s]%s%s\n", flags, *bits ? " " : "", bits);
 }
 
 /* Flag bits that may differ inside a run: none, the PFN is masked off. */
