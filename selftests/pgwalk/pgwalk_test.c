@@ -1007,8 +1007,12 @@ TEST(text_walk)
 		SKIP(return, "mmtwin_pgwalk not loaded");
 	if (!thp_enabled())
 		SKIP(return, "THP disabled");
-	p = map_aligned(HPAGE + 4 * psize);
+	/* Aligned, with at least 2 MiB of our own unmapped space before it. */
+	p = map_anon(4 * HPAGE, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
+	munmap(p, HPAGE);
+	p = (char *)(((unsigned long)p + 2 * HPAGE - 1) & ~(HPAGE - 1));
+	munmap(p - HPAGE, HPAGE);
 	madvise(p, HPAGE, MADV_HUGEPAGE);
 	memset(p, 1, HPAGE + 2 * psize);
 	a = record_of(p);
