@@ -289,7 +289,7 @@ static void *text_reader(void *arg)
 			break;
 		case 1:
 			n = snprintf(req, sizeof(req), "pid %d 0x%lx 0x%lx\n", pid,
-				     0x7f0000000000UL, 0x800000000000UL);
+				     0x7f0000000000UL, 0x7ffffffff000UL);
 			break;
 		default:
 			n = snprintf(req, sizeof(req), "pid %d addr 0x%lx\n", pid,
