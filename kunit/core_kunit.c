@@ -78,4 +78,4 @@ kunit_test_suite(mmtwin_core_suite);
 
 MODULE_DESCRIPTION("KUnit tests for mmtwin_core");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MMTWIN_IMPORT_KUNIT_NS();

@@ -76,6 +76,7 @@ host_check()
 vm_run()
 {
 	local label=$1 bzimage=$2 release=$3 mods=$4 kmods_root=$5 kunit_py=$6
+	local append=${7:-}
 	local dir="$MMTWIN_OUT/vm/$label" status=0 line
 
 	mkdir -p "$dir"
@@ -87,7 +88,8 @@ vm_run()
 	fi
 	log "booting $label ($release)..."
 	"$MMTWIN_VM_DIR/run.sh" --kernel "$bzimage" --initrd "$dir/initrd.cpio" \
-		--job check --out "$dir" --only "$only" || status=$?
+		--job check --out "$dir" --only "$only" \
+		--append "$append" || status=$?
 	while IFS= read -r line; do
 		case "$line" in
 		"COUNTS "*)
@@ -147,7 +149,7 @@ for h in "$MMTWIN_TOP"/tools/testing/*/Makefile; do
 done
 
 vm_run "vm-$variant" "$kdir/arch/x86/boot/bzImage" "$release" "$build/$variant" \
-	"$kdir/_modinst" "$kdir/tools/testing/kunit/kunit.py"
+	"$kdir/_modinst" "$kdir/tools/testing/kunit/kunit.py" "$(variant_append "$variant")"
 
 if ! stock=$("$MMTWIN_VM_DIR/stock.sh"); then
 	result FAIL "stock kernel: could not fetch linux-image-$stock_rel"

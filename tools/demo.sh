@@ -50,7 +50,8 @@ make -C "$MMTWIN_TOP/selftests" KSFT="$kdir/tools/testing/selftests" \
 log "booting the test VM ($release, TCG) for '$job'..."
 status=0
 "$MMTWIN_VM_DIR/run.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
-	--initrd "$dir/initrd.cpio" --job "$job" --out "$dir" --only "$only" ||
+	--initrd "$dir/initrd.cpio" --job "$job" --out "$dir" --only "$only" \
+		--append "$(variant_append "$variant")" ||
 	status=$?
 grep -v '^@@ ' "$dir/results.txt"
 log "console: $dir/console.log, results: $dir/results.txt"

@@ -77,4 +77,56 @@ static inline struct dentry *mmtwin_fault_debugfs(const char *name,
 #define MMTWIN_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
 
+/*
+ * Page-table walking (pgwalk).
+ *
+ * pmdp_get_lockless() arrived in 6.5 (with the RCU-freed PTE tables); on
+ * x86-64 a PMD is one word and READ_ONCE() is what it does there.
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define mmtwin_pmdp_get_lockless(pmdp)	pmdp_get_lockless(pmdp)
+#else
+#define mmtwin_pmdp_get_lockless(pmdp)	READ_ONCE(*(pmdp))
+#endif
+
+/*
+ * How many page-table entries map this page of the folio, as
+ * folio_precise_page_mapcount() in fs/proc/internal.h (6.10+) counts it
+ * for pagemap's "exclusive" bit; 6.1 used page_mapcount().
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+static inline int mmtwin_precise_page_mapcount(struct folio *folio,
+					       struct page *page)
+{
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+
+	/* A page type (e.g. a slab or page-table page) is not a mapcount. */
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	if (folio_test_large(folio))
+		mapcount += folio_entire_mapcount(folio);
+	return mapcount;
+}
+
+#define mmtwin_folio_mapped_shared(folio)	folio_likely_mapped_shared(folio)
+#else
+static inline int mmtwin_precise_page_mapcount(struct folio *folio,
+					       struct page *page)
+{
+	return page_mapcount(page);
+}
+
+#define mmtwin_folio_mapped_shared(folio)	(page_mapcount(&(folio)->page) > 1)
+#endif
+
+/* KUnit tests may give their kthread a user address space (6.10+). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define MMTWIN_HAVE_KUNIT_VM_MMAP	1
+#else
+#define MMTWIN_HAVE_KUNIT_VM_MMAP	0
+#endif
+
 #endif /* _MMTWIN_COMPAT_H */

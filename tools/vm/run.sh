@@ -4,7 +4,7 @@
 # Boot the test VM once and run one job in it.
 #
 #   run.sh --kernel BZIMAGE --initrd FILE --job check|demo|bench --out DIR
-#          [--only NAMES] [--timeout SECONDS]
+#          [--only NAMES] [--timeout SECONDS] [--append "KERNEL ARGS"]
 #
 # Always TCG with one thread (see shared/notes/test-vm-facts.md: the host's
 # KVM does not work, multi-threaded TCG crashes guests). Two NUMA nodes of
@@ -17,11 +17,11 @@ set -euo pipefail
 
 usage()
 {
-	echo "usage: $0 --kernel BZIMAGE --initrd FILE --job check|demo|bench --out DIR [--only NAMES] [--timeout SECONDS]" >&2
+	echo "usage: $0 --kernel BZIMAGE --initrd FILE --job check|demo|bench --out DIR [--only NAMES] [--timeout SECONDS] [--append \"KERNEL ARGS\"]" >&2
 	exit 2
 }
 
-kernel="" initrd="" job="" out="" only="" timeout=900
+kernel="" initrd="" job="" out="" only="" timeout=900 extra=""
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
 	case "$1" in
@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2 ;;
 	--only) only=$2 ;;
 	--timeout) timeout=$2 ;;
+	--append) extra=$2 ;;
 	*) echo "$0: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift 2
@@ -48,6 +49,7 @@ mkdir -p "$out"
 
 append="console=ttyS0 panic=-1 oops=panic loglevel=7 mmtwin.job=$job"
 [ -z "$only" ] || append="$append mmtwin.only=$only"
+[ -z "$extra" ] || append="$append $extra"
 
 status=0
 timeout -k 10 "$timeout" qemu-system-x86_64 \

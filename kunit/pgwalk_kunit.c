@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for mmtwin_pgwalk: what the walker makes of synthetic entries
+ * of every kind at every level, the index arithmetic of 4- and 5-level
+ * paging, and a real walk of a small address space KUnit gives the test.
+ */
+#include <kunit/test.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/uaccess.h>
+
+#include <mmtwin/compat.h>
+#include "../modules/pgwalk/internal.h"
+
+#define TEST_PFN	0x12345UL
+
+static pte_t user_pte(unsigned long pfn, pteval_t flags)
+{
+	return __pte(((pteval_t)pfn << PAGE_SHIFT) | flags);
+}
+
+static void pte_kinds(struct kunit *test)
+{
+	pteval_t rw = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
+
+	KUNIT_EXPECT_EQ(test, pgw_pte_kind(__pte(0)), PGW_NONE);
+	KUNIT_EXPECT_EQ(test, pgw_pte_kind(user_pte(TEST_PFN, rw)), PGW_PRESENT);
+	/* PROT_NONE: P clear, the PROTNONE (global) bit set; still "present". */
+	KUNIT_EXPECT_EQ(test, pgw_pte_kind(user_pte(TEST_PFN, _PAGE_PROTNONE |
+						    _PAGE_ACCESSED)),
+			PGW_PROTNONE);
+	KUNIT_EXPECT_EQ(test, pgw_pte_kind(swp_entry_to_pte(swp_entry(1, 0x42))),
+			PGW_SWAP);
+	KUNIT_EXPECT_EQ(test, pgw_pte_kind(make_pte_marker(PTE_MARKER_UFFD_WP)),
+			PGW_MARKER);
+	if (IS_ENABLED(CONFIG_MIGRATION))
+		KUNIT_EXPECT_EQ(test, pgw_pte_kind(swp_entry_to_pte(
+				make_readable_migration_entry(TEST_PFN))),
+				PGW_MIGRATION);
+	if (IS_ENABLED(CONFIG_DEVICE_PRIVATE))
+		KUNIT_EXPECT_EQ(test, pgw_pte_kind(swp_entry_to_pte(
+				make_readable_device_private_entry(TEST_PFN))),
+				PGW_DEVICE_PRIVATE);
+#ifdef CONFIG_MEMORY_FAILURE
+	KUNIT_EXPECT_EQ(test, pgw_swp_kind(swp_entry(SWP_HWPOISON, TEST_PFN)),
+			PGW_HWPOISON);
+#endif
+}
+
+static void upper_kinds(struct kunit *test)
+{
+	pmdval_t table = _KERNPG_TABLE | _PAGE_USER;
+	pmdval_t huge = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PSE |
+			_PAGE_ACCESSED;
+
+	KUNIT_EXPECT_EQ(test, pgw_pmd_kind(__pmd(0)), PGW_NONE);
+	KUNIT_EXPECT_EQ(test, pgw_pmd_kind(__pmd((TEST_PFN << PAGE_SHIFT) | table)),
+			PGW_TABLE);
+	KUNIT_EXPECT_EQ(test, pgw_pmd_kind(__pmd((512UL << PAGE_SHIFT) | huge)),
+			PGW_PRESENT);
+	KUNIT_EXPECT_EQ(test, pgw_pmd_kind(__pmd((512UL << PAGE_SHIFT) |
+						 _PAGE_PSE | _PAGE_PROTNONE)),
+			PGW_PROTNONE);
+	if (IS_ENABLED(CONFIG_ARCH_ENABLE_THP_MIGRATION))
+		KUNIT_EXPECT_EQ(test, pgw_pmd_kind(swp_entry_to_pmd(
+				make_readable_migration_entry(512))),
+				PGW_MIGRATION);
+
+	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud(0)), PGW_NONE);
+	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud((TEST_PFN << PAGE_SHIFT) | table)),
+			PGW_TABLE);
+	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud((1UL << 30) | huge)), PGW_PRESENT);
+}
+
+/* fs/proc/task_mmu.c: type in the low 5 bits, offset (or PFN) above. */
+static void swap_frames(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, pgw_swp_frame(swp_entry(3, 0x1000)),
+			3ULL | (0x1000ULL << MAX_SWAPFILES_SHIFT));
+	if (IS_ENABLED(CONFIG_MIGRATION)) {
+		swp_entry_t e = make_readable_migration_entry(TEST_PFN);
+
+		KUNIT_EXPECT_EQ(test, pgw_swp_frame(e),
+				(u64)swp_type(e) |
+				((u64)TEST_PFN << MAX_SWAPFILES_SHIFT));
+	}
+}
+
+static void expect_flags(struct kunit *test, u64 val, enum pgw_level level,
+			 bool leaf, const char *want)
+{
+	char buf[128];
+
+	pgw_flags_str(val, level, leaf, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, want);
+}
+
+static void flag_names(struct kunit *test)
+{
+	u64 pfn = TEST_PFN << PAGE_SHIFT;
+	pte_t swp = swp_entry_to_pte(swp_entry(1, 0x42));
+
+	expect_flags(test, 0, PGW_PTE, true, "");
+	expect_flags(test, pfn | _PAGE_PRESENT | _PAGE_RW | _PAGE_USER |
+		     _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX, PGW_PTE, true,
+		     "P RW US A D NX");
+	/* Bit 7 is PAT in a PTE, PS above; a huge leaf's PAT is bit 12. */
+	expect_flags(test, pfn | _PAGE_PRESENT | _PAGE_PAT | _PAGE_PWT |
+		     _PAGE_PCD, PGW_PTE, true, "P PWT PCD PAT");
+	expect_flags(test, (512ULL << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_PSE |
+		     _PAGE_PAT_LARGE | _PAGE_GLOBAL, PGW_PMD, true, "P PS PAT G");
+	expect_flags(test, pfn | _PAGE_PRESENT | _PAGE_SOFT_DIRTY |
+		     _PAGE_UFFD_WP | _PAGE_SPECIAL, PGW_PTE, true,
+		     "P SD UW SP");
+	expect_flags(test, pfn | _PAGE_PROTNONE | _PAGE_ACCESSED, PGW_PTE, true,
+		     "A PROTNONE");
+	expect_flags(test, pte_val(swp), PGW_PTE, true, "");
+	expect_flags(test, pte_val(pte_swp_mksoft_dirty(swp)), PGW_PTE, true, "SD");
+	expect_flags(test, pte_val(pte_swp_mkexclusive(pte_swp_mkuffd_wp(swp))),
+		     PGW_PTE, true, "UW EX");
+}
+
+static void index_arithmetic(struct kunit *test)
+{
+	unsigned long addr = (5UL << 48) | (6UL << 39) | (7UL << 30) |
+			     (8UL << 21) | (9UL << 12) | 0xabc;
+
+	/* 5-level: each level has its own 9 bits. */
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_PGD, true), 5U);
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_P4D, true), 6U);
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_PUD, true), 7U);
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_PMD, true), 8U);
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_PTE, true), 9U);
+	/* 4-level: the P4D is folded, the PGD decodes bits 39-47. */
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_PGD, false), 6U);
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_P4D, false), 0U);
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_PUD, false), 7U);
+	/* The top of the 4-level user half, and the kernel's first slot. */
+	KUNIT_EXPECT_EQ(test, pgw_index(0x00007fffffffffffUL, PGW_PGD, false), 255U);
+	KUNIT_EXPECT_EQ(test, pgw_index(0xffff800000000000UL, PGW_PGD, false), 256U);
+	KUNIT_EXPECT_EQ(test, pgw_index(0x00ffffffffffffffUL, PGW_PGD, true), 255U);
+	KUNIT_EXPECT_EQ(test, pgw_index(0xff00000000000000UL, PGW_PGD, true), 256U);
+	/* The kernel's own macros agree for the paging mode it runs in. */
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_PGD, pgtable_l5_enabled()),
+			(unsigned int)pgd_index(addr));
+	KUNIT_EXPECT_EQ(test, pgw_index(addr, PGW_PMD, pgtable_l5_enabled()),
+			(unsigned int)pmd_index(addr));
+	KUNIT_EXPECT_EQ(test, pgw_level_shift(PGW_PGD, pgtable_l5_enabled()),
+			(unsigned int)PGDIR_SHIFT);
+}
+
+#if MMTWIN_HAVE_KUNIT_VM_MMAP
+/*
+ * KUnit gives the test's kthread an mm of its own: map 16 pages, touch
+ * page 3, and walk. Untouched pages carry only the new VMA's soft-dirty
+ * state; page 3 is present, exclusive, anonymous, and translates to the
+ * PFN its record names.
+ */
+static void walk_own_mm(struct kunit *test)
+{
+	unsigned long n = 16, addr;
+	struct pgw_walk w = {};
+	struct pgw_xlate *x;
+	char one = 1;
+	u64 *pm;
+
+	addr = kunit_vm_mmap(test, NULL, 0, n * PAGE_SIZE,
+			     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(addr) || !addr)
+		kunit_skip(test, "kunit_vm_mmap failed");
+	KUNIT_ASSERT_EQ(test, copy_to_user((char __user *)addr + 3 * PAGE_SIZE,
+					   &one, 1), 0UL);
+	pm = kunit_kcalloc(test, n, sizeof(*pm), GFP_KERNEL);
+	x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pm);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+
+	w.mm = current->mm;
+	w.start = addr;
+	w.end = addr + n * PAGE_SIZE;
+	w.pm = pm;
+	mmap_read_lock(current->mm);
+	KUNIT_EXPECT_EQ(test, pgw_walk_range(&w), 0);
+	KUNIT_EXPECT_EQ(test, pgw_translate(current->mm, addr + 3 * PAGE_SIZE + 5, x), 0);
+	mmap_read_unlock(current->mm);
+
+	KUNIT_EXPECT_EQ(test, pm[0] & ~PGW_PM_SOFT_DIRTY, 0ULL);
+	KUNIT_EXPECT_TRUE(test, pm[3] & PGW_PM_PRESENT);
+	KUNIT_EXPECT_TRUE(test, pm[3] & PGW_PM_EXCLUSIVE);
+	KUNIT_EXPECT_FALSE(test, pm[3] & PGW_PM_FILE);
+	KUNIT_EXPECT_NE(test, pm[3] & PGW_PM_PFRAME_MASK, 0ULL);
+	KUNIT_EXPECT_EQ(test, w.totals.pages, n);
+	KUNIT_EXPECT_EQ(test, w.totals.present, 1UL);
+	KUNIT_EXPECT_EQ(test, w.totals.tables[PGW_PTE], 1UL);
+
+	KUNIT_EXPECT_TRUE(test, x->mapped);
+	KUNIT_EXPECT_EQ(test, x->phys,
+			((pm[3] & PGW_PM_PFRAME_MASK) << PAGE_SHIFT) + 5);
+	KUNIT_EXPECT_EQ(test, x->pme, pm[3]);
+	KUNIT_EXPECT_EQ(test, x->step[x->nsteps - 1].level, PGW_PTE);
+	KUNIT_EXPECT_EQ(test, x->step[x->nsteps - 1].kind, PGW_PRESENT);
+	KUNIT_EXPECT_EQ(test, x->nsteps, pgtable_l5_enabled() ? 5 : 4);
+}
+#endif
+
+static struct kunit_case mmtwin_pgwalk_cases[] = {
+	KUNIT_CASE(pte_kinds),
+	KUNIT_CASE(upper_kinds),
+	KUNIT_CASE(swap_frames),
+	KUNIT_CASE(flag_names),
+	KUNIT_CASE(index_arithmetic),
+#if MMTWIN_HAVE_KUNIT_VM_MMAP
+	KUNIT_CASE(walk_own_mm),
+#endif
+	{}
+};
+
+static struct kunit_suite mmtwin_pgwalk_suite = {
+	.name = "mmtwin_pgwalk",
+	.test_cases = mmtwin_pgwalk_cases,
+};
+kunit_test_suite(mmtwin_pgwalk_suite);
+
+MODULE_DESCRIPTION("KUnit tests for mmtwin_pgwalk");
+MODULE_LICENSE("GPL");
+MMTWIN_IMPORT_KUNIT_NS();

@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# mmtwin_pgwalk demo: the translation of one address of a live process,
+# level by level, then the twin's pagemap records next to the kernel's for
+# every VMA of that process, its totals next to status and smaps_rollup,
+# and the kernel's own tables next to page_tables/kernel.
+D=/sys/kernel/debug/mmtwin/pgwalk
+[ -d "$D" ] || { echo "pgwalk: mmtwin_pgwalk not loaded"; exit 0; }
+
+sleep 600 &
+pid=$!
+sleep 1
+
+echo "=== pgwalk: translation of the top of the stack of pid $pid (sleep)"
+stack=$(grep '\[stack\]' /proc/$pid/maps | cut -d' ' -f1)
+top=$(printf '0x%x' $((0x${stack#*-} - 0x100)))
+echo "pid $pid addr $top" >$D/request
+cat $D/walk
+
+echo
+echo "=== pgwalk: twin vs /proc/$pid/pagemap, VMA by VMA (cmp of the records)"
+same=0 differ=0
+while read -r range perms off dev inode name; do
+	case "$range" in ffff*) continue ;; esac
+	s=$((0x${range%-*} / 4096)) e=$((0x${range#*-} / 4096))
+	n=$((e - s))
+	[ $n -gt 4096 ] && n=4096
+	echo "pid $pid" >$D/request
+	dd if=/proc/$pid/pagemap of=/tmp/pm.kernel bs=8 skip=$s count=$n 2>/dev/null
+	dd if=$D/pagemap of=/tmp/pm.twin bs=8 skip=$s count=$n 2>/dev/null
+	if cmp -s /tmp/pm.kernel /tmp/pm.twin; then
+		verdict=same same=$((same + 1))
+	else
+		verdict=DIFFERENT differ=$((differ + 1))
+	fi
+	printf '%-34s %s %5d pages  %-9s %s\n' "$range" "$perms" $n $verdict "$name"
+done </proc/$pid/maps
+echo "VMAs with identical records: $same, different: $differ"
+
+echo
+echo "=== pgwalk: the first records of the stack VMA, kernel then twin"
+s=$((0x${stack%-*} / 4096)) e=$((0x${stack#*-} / 4096))
+dd if=/proc/$pid/pagemap bs=8 skip=$((e - 4)) count=4 2>/dev/null | od -A n -t x8
+dd if=$D/pagemap bs=8 skip=$((e - 4)) count=4 2>/dev/null | od -A n -t x8
+
+echo
+echo "=== pgwalk: totals of pid $pid vs status and smaps_rollup"
+echo "pid $pid" >$D/request
+cat $D/totals
+grep -E '^VmPTE' /proc/$pid/status
+grep -E '^(Rss|AnonHugePages|Swap):' /proc/$pid/smaps_rollup
+
+echo
+echo "=== pgwalk: runs of entries of pid $pid (text walk, first lines)"
+head -n 12 $D/walk
+
+K=/sys/kernel/debug/page_tables/kernel
+echo
+if [ -r $K ]; then
+	# Read both from this shell: every reader process has its own
+	# vmalloc'ed kernel stack, which would show up as a difference.
+	slurp() { while IFS= read -r l; do printf '%s\n' "$l"; done <"$1"; }
+	slurp $K >/tmp/kernel.ptdump
+	slurp $D/kernel >/tmp/kernel.twin
+	echo "=== pgwalk: kernel tables, twin vs $K: $(wc -l </tmp/kernel.twin) vs $(wc -l </tmp/kernel.ptdump) lines"
+	if cmp -s /tmp/kernel.ptdump /tmp/kernel.twin; then
+		echo "identical"
+	else
+		diff /tmp/kernel.ptdump /tmp/kernel.twin | head -n 20
+	fi
+	head -n 12 /tmp/kernel.twin
+else
+	echo "=== pgwalk: kernel tables (no $K on this kernel to compare with)"
+	head -n 12 $D/kernel
+fi
+kill $pid
