@@ -196,6 +196,17 @@ static int get_request(struct pgw_request *r)
 	return r->mode == REQ_NONE ? -ENOENT : 0;
 }
 
+/*
+ * The current request and its target's mm, with a reference on each; the
+ * caller puts r->pid whatever this returns, and the mm when it is one.
+ */
+static struct mm_struct *get_request_mm(struct pgw_request *r)
+{
+	int err = get_request(r);
+
+	return err ? ERR_PTR(err) : pgw_get_mm(r->pid);
+}
+
 static void request_bounds(struct pgw_request *r, struct mm_struct *mm,
 			   unsigned long *start, unsigned long *end)
 {
@@ -259,10 +270,7 @@ static int walk_show(struct seq_file *m, void *unused)
 	struct mm_struct *mm;
 	int err;
 
-	err = get_request(&r);
-	if (err)
-		goto out;
-	mm = pgw_get_mm(r.pid);
+	mm = get_request_mm(&r);
 	err = PTR_ERR_OR_ZERO(mm);
 	if (err)
 		goto out;
@@ -284,10 +292,7 @@ static int totals_show(struct seq_file *m, void *unused)
 	struct mm_struct *mm;
 	int err;
 
-	err = get_request(&r);
-	if (err)
-		goto out;
-	mm = pgw_get_mm(r.pid);
+	mm = get_request_mm(&r);
 	err = PTR_ERR_OR_ZERO(mm);
 	if (err)
 		goto out;
