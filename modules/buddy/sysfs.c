@@ -32,13 +32,12 @@ static ssize_t arena_mb_store(struct kobject *kobj, struct kobj_attribute *attr,
 }
 
 /* A tunable change takes effect at once, under the arena lock. */
-static int set_tunable(int *field, int val)
+static void set_tunable(int *field, int val)
 {
 	mutex_lock(&mmtwin_buddy_arena_lock);
 	*field = val;
 	mmtwin_buddy_retune();
 	mutex_unlock(&mmtwin_buddy_arena_lock);
-	return 0;
 }
 
 static int store_int(const char *buf, int lo, int hi, int *out)
@@ -48,6 +47,18 @@ static int store_int(const char *buf, int lo, int hi, int *out)
 	if (ret)
 		return ret;
 	return *out < lo || *out > hi ? -ERANGE : 0;
+}
+
+/* Parse, range-check and apply one tunable; the store methods' one job. */
+static ssize_t store_tunable(const char *buf, size_t len, int *field,
+			     int lo, int hi)
+{
+	int val, ret = store_int(buf, lo, hi, &val);
+
+	if (ret)
+		return ret;
+	set_tunable(field, val);
+	return len;
 }
 
 static ssize_t min_free_kbytes_show(struct kobject *kobj,
@@ -60,12 +71,8 @@ static ssize_t min_free_kbytes_store(struct kobject *kobj,
 				     struct kobj_attribute *attr,
 				     const char *buf, size_t len)
 {
-	int val, ret = store_int(buf, 0, 262144, &val);
-
-	if (ret)
-		return ret;
-	set_tunable((int *)&mmtwin_buddy->tun.min_free_kbytes, val);
-	return len;
+	return store_tunable(buf, len, (int *)&mmtwin_buddy->tun.min_free_kbytes,
+			     0, 262144);
 }
 
 static ssize_t watermark_scale_factor_show(struct kobject *kobj,
@@ -79,12 +86,9 @@ static ssize_t watermark_scale_factor_store(struct kobject *kobj,
 					    struct kobj_attribute *attr,
 					    const char *buf, size_t len)
 {
-	int val, ret = store_int(buf, 1, 3000, &val);
-
-	if (ret)
-		return ret;
-	set_tunable((int *)&mmtwin_buddy->tun.watermark_scale_factor, val);
-	return len;
+	return store_tunable(buf, len,
+			     (int *)&mmtwin_buddy->tun.watermark_scale_factor,
+			     1, 3000);
 }
 
 static ssize_t pcp_high_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -96,12 +100,7 @@ static ssize_t pcp_high_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t pcp_high_store(struct kobject *kobj, struct kobj_attribute *attr,
 			      const char *buf, size_t len)
 {
-	int val, ret = store_int(buf, -1, 1 << 20, &val);
-
-	if (ret)
-		return ret;
-	set_tunable(&mmtwin_buddy->tun.pcp_high, val);
-	return len;
+	return store_tunable(buf, len, &mmtwin_buddy->tun.pcp_high, -1, 1 << 20);
 }
 
 static ssize_t pcp_batch_show(struct kobject *kobj, struct kobj_attribute *attr,
