@@ -38,10 +38,13 @@ done </proc/$pid/maps
 echo "VMAs with identical records: $same, different: $differ"
 
 echo
-echo "=== pgwalk: the first records of the stack VMA, kernel then twin"
-s=$((0x${stack%-*} / 4096)) e=$((0x${stack#*-} / 4096))
-dd if=/proc/$pid/pagemap bs=8 skip=$((e - 4)) count=4 2>/dev/null | od -A n -t x8
-dd if=$D/pagemap bs=8 skip=$((e - 4)) count=4 2>/dev/null | od -A n -t x8
+echo "=== pgwalk: the last 4 records of the stack VMA"
+echo " /proc/$pid/pagemap   twin pagemap"
+e=$((0x${stack#*-} / 4096))
+records() { dd if="$1" bs=8 skip=$((e - 4)) count=4 2>/dev/null | od -A n -t x8 | tr -s ' ' '\n' | grep .; }
+records /proc/$pid/pagemap >/tmp/pm.kernel
+records $D/pagemap >/tmp/pm.twin
+paste -d ' ' /tmp/pm.kernel /tmp/pm.twin | sed 's/^/ /; s/ /   /2'
 
 echo
 echo "=== pgwalk: totals of pid $pid vs status and smaps_rollup"
