@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "mmtwin_selftest.h"
 
 #define TWIN	"/sys/kernel/debug/mmtwin/buddy/"
 #define TUNE	"/sys/kernel/mmtwin/buddy/"
@@ -174,19 +175,6 @@ static int parse_all(const char *dir, struct mm_view *v)
 	ret = ret ?: parse_pagetypeinfo(path, v);
 	snprintf(path, sizeof(path), "%szoneinfo", dir);
 	return ret ?: parse_zoneinfo(path, v);
-}
-
-/* A write's result: 0 or -errno. */
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
 }
 
 static long read_long(const char *path)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "mmtwin_selftest.h"
 
 #define DIR		"/sys/kernel/debug/mmtwin/pgwalk"
 #define PM_PRESENT	(1ULL << 63)
@@ -415,16 +416,9 @@ out:
 static int write_clear_refs(pid_t pid, const char *val)
 {
 	char path[64];
-	int fd, ret = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -1;
-	close(fd);
-	return ret;
+	return write_file(path, val);
 }
 
 TEST(soft_dirty)
@@ -462,15 +456,7 @@ TEST(unmapped_and_edges)
 /* Writes a request; returns 0 or -errno. */
 static int send_request(const char *s)
 {
-	int fd = open(DIR "/request", O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return write_file(DIR "/request", s);
 }
 
 TEST(request_errors)
