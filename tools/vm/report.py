@@ -43,8 +43,9 @@ BAD_CONSOLE = re.compile(
 # the buddy twin prints the same words behind "mmtwin_buddy:".
 ALLOC_FAILURE = re.compile(r"^(?:\[[^\]]*\] )?(?!mmtwin_)\S+: page allocation failure")
 
-# Taint bits a run may gain: O (out-of-tree module) and E (unsigned module).
-TAINT_ALLOWED = (1 << 12) | (1 << 13)
+# Taint bits a run may gain: O (out-of-tree module), E (unsigned module)
+# and N (a KUnit test ran: KUnit sets it on purpose).
+TAINT_ALLOWED = (1 << 12) | (1 << 13) | (1 << 18)
 TAINT_LETTERS = "PFSRMBUDAWCIOELKXTN"
 
 # "ok 3 name", "not ok 4 - name", "ok 5 name # SKIP why", "ok 6 # SKIP why"
