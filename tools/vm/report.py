@@ -54,6 +54,9 @@ TAP_LINE = re.compile(r"^(not )?ok (\d+)\b\s*(?:- )?([^#]*?)\s*"
                       re.IGNORECASE)
 TAP_PLAN = re.compile(r"^1\.\.(\d+)\b")
 RUNNER_HDR = re.compile(r"^# selftests: (\S+): (\S+)$")
+# The runner prefixes a program's output with sed, which leaves a last line
+# without a newline as it is: the runner's own result line is then glued on.
+RUNNER_GLUED = re.compile(r"^(#.*?)((?:not )?ok \d+ selftests: \S+: \S+.*)$")
 MARKER = re.compile(r"@@ (BEGIN|END|EXIT|RUNID|TAINT|KERNEL)\b")
 
 
@@ -291,7 +294,10 @@ def report_program(t, prog, status, reason, nested):
 
 def report_kselftests(t, expected, rc, body):
     """The kernel runner's KTAP: one line a program, its output behind '# '."""
-    lines = body.splitlines()
+    lines = []
+    for line in body.splitlines():
+        m = RUNNER_GLUED.match(line)
+        lines += [m.group(1), m.group(2)] if m else [line]
     seen = []
     prog, nested = None, []
     # The runner prints one TAP stream per collection, each with its plan.

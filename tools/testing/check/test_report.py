@@ -169,6 +169,11 @@ FIXTURES = [
     ("a failing kselftest case",
      replace("# ok 2 core.twins_listed", "# not ok 2 core.twins_listed"),
      "kselftest core:core_test: core.twins_listed"),
+    ("a failing last case without a newline, the runner's line glued on",
+     replace("# ok 2 core.twins_listed\n# # PASSED: 2 / 2 tests passed.\n"
+             "ok 1 selftests: core: core_test\n",
+             "# not ok 2 core.twins_listedok 1 selftests: core: core_test\n"),
+     "kselftest core:core_test: core.twins_listed"),
     ("program killed by the runner's timeout",
      replace("ok 1 selftests: core: core_test\n",
              "not ok 1 selftests: core: core_test # TIMEOUT 600 seconds\n"),
