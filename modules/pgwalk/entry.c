@@ -69,17 +69,12 @@ enum pgw_kind pgw_swp_kind(swp_entry_t entry)
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_swp_kind);
 
-enum pgw_kind pgw_pte_kind(pte_t pte)
-{
-	if (pte_none(pte))
-		return PGW_NONE;
-	/* x86 counts PROT_NONE entries as present: the page is still there. */
-	if (pte_present(pte))
-		return pte_protnone(pte) ? PGW_PROTNONE : PGW_PRESENT;
-	return pgw_swp_kind(pte_to_swp_entry(pte));
-}
-EXPORT_SYMBOL_IF_KUNIT(pgw_pte_kind);
-
+/*
+ * Above the PTE level x86 calls every leaf "bad" (pmd_bad(), pud_bad() test
+ * for a table's flags), so a leaf is told apart before the bad check; and
+ * a PMD with _PAGE_PSE counts as present even with P clear (a THP being
+ * split), as pmd_present() says.
+ */
 enum pgw_kind pgw_pmd_kind(pmd_t pmd)
 {
 	if (pmd_none(pmd))
@@ -103,6 +98,25 @@ enum pgw_kind pgw_pud_kind(pud_t pud)
 	return pud_bad(pud) ? PGW_BAD : PGW_TABLE;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_pud_kind);
+
+/* With 4-level paging the P4D is folded into the PGD: never none or bad. */
+enum pgw_kind pgw_p4d_kind(p4d_t p4d)
+{
+	if (p4d_none(p4d))
+		return PGW_NONE;
+	if (p4d_leaf(p4d))
+		return PGW_PRESENT;
+	return p4d_bad(p4d) ? PGW_BAD : PGW_TABLE;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_p4d_kind);
+
+enum pgw_kind pgw_pgd_kind(pgd_t pgd)
+{
+	if (pgd_none(pgd))
+		return PGW_NONE;
+	return pgd_bad(pgd) ? PGW_BAD : PGW_TABLE;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_pgd_kind);
 
 /*
  * The PFN field of a pagemap record for a swap-type entry, as
