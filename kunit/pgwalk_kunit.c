@@ -74,7 +74,24 @@ static void upper_kinds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud(0)), PGW_NONE);
 	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud((TEST_PFN << PAGE_SHIFT) | table)),
 			PGW_TABLE);
+	/*
+	 * x86 calls every leaf "bad" (pud_bad() tests for a table's flags):
+	 * the classifier must ask pud_leaf() first. The walk once asked
+	 * pud_bad() first and reported 1 GiB leaves as holes.
+	 */
+	KUNIT_EXPECT_TRUE(test, pud_bad(__pud((1UL << 30) | huge)));
 	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud((1UL << 30) | huge)), PGW_PRESENT);
+	KUNIT_EXPECT_TRUE(test, pmd_bad(__pmd((512UL << PAGE_SHIFT) | huge)));
+
+	KUNIT_EXPECT_EQ(test, pgw_p4d_kind(__p4d((TEST_PFN << PAGE_SHIFT) | table)),
+			PGW_TABLE);
+	KUNIT_EXPECT_EQ(test, pgw_pgd_kind(__pgd((TEST_PFN << PAGE_SHIFT) | table)),
+			PGW_TABLE);
+	/* With 4-level paging the P4D is folded: the PGD is never empty. */
+	if (pgtable_l5_enabled()) {
+		KUNIT_EXPECT_EQ(test, pgw_p4d_kind(__p4d(0)), PGW_NONE);
+		KUNIT_EXPECT_EQ(test, pgw_pgd_kind(__pgd(0)), PGW_NONE);
+	}
 }
 
 /* fs/proc/task_mmu.c: type in the low 5 bits, offset (or PFN) above. */
@@ -89,6 +106,25 @@ static void swap_frames(struct kunit *test)
 				(u64)swp_type(e) |
 				((u64)TEST_PFN << MAX_SWAPFILES_SHIFT));
 	}
+}
+
+/*
+ * A migration entry that keeps the young and dirty bits holds them above
+ * the PFN in the offset: pagemap reports the PFN (swp_offset_pfn()), not
+ * the offset.
+ */
+static void migration_frame_without_ad_bits(struct kunit *test)
+{
+	swp_entry_t e;
+
+	if (!IS_ENABLED(CONFIG_MIGRATION) || !migration_entry_supports_ad())
+		kunit_skip(test, "no A/D bits in migration entries (CONFIG_MIGRATION)");
+	e = make_migration_entry_dirty(make_migration_entry_young(
+			make_readable_migration_entry(TEST_PFN)));
+	KUNIT_ASSERT_NE(test, swp_offset(e), swp_offset_pfn(e));
+	KUNIT_EXPECT_EQ(test, pgw_swp_frame(e),
+			(u64)swp_type(e) | ((u64)TEST_PFN << MAX_SWAPFILES_SHIFT));
+	KUNIT_EXPECT_EQ(test, pgw_pte_kind(swp_entry_to_pte(e)), PGW_MIGRATION);
 }
 
 static void expect_flags(struct kunit *test, u64 val, enum pgw_level level,
@@ -197,6 +233,10 @@ static void walk_own_mm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w.totals.pages, n);
 	KUNIT_EXPECT_EQ(test, w.totals.present, 1UL);
 	KUNIT_EXPECT_EQ(test, w.totals.tables[PGW_PTE], 1UL);
+	/* Entries are counted per entry read: n - 1 empty PTEs, no gap. */
+	KUNIT_EXPECT_EQ(test, w.totals.kinds[PGW_NONE], n - 1);
+	KUNIT_EXPECT_EQ(test, w.totals.kinds[PGW_PRESENT], 1UL);
+	KUNIT_EXPECT_EQ(test, w.totals.gaps, 0UL);
 
 	KUNIT_EXPECT_TRUE(test, x->mapped);
 	KUNIT_EXPECT_EQ(test, x->phys,
@@ -212,6 +252,7 @@ static struct kunit_case mmtwin_pgwalk_cases[] = {
 	KUNIT_CASE(pte_kinds),
 	KUNIT_CASE(upper_kinds),
 	KUNIT_CASE(swap_frames),
+	KUNIT_CASE(migration_frame_without_ad_bits),
 	KUNIT_CASE(flag_names),
 	KUNIT_CASE(index_arithmetic),
 #if MMTWIN_HAVE_KUNIT_VM_MMAP
