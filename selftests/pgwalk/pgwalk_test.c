@@ -60,10 +60,15 @@
 
 static long psize;
 
-/* A test loads what it tests, and fails if it will not load. */
-#define NEED_TWIN() \
-	ASSERT_EQ(0, load_module("mmtwin_pgwalk")) \
-		TH_LOG("mmtwin_pgwalk will not load")
+/* A test loads what it tests, and fails if it will not load: 0 or -1. */
+static int load_twin(void)
+{
+	if (load_module("mmtwin_pgwalk")) {
+		fprintf(stderr, "# mmtwin_pgwalk will not load\n");
+		return -1;
+	}
+	return 0;
+}
 
 static void __attribute__((constructor)) init_psize(void)
 {
@@ -260,7 +265,7 @@ TEST(anon_touched_and_untouched)
 	size_t n = 64, i;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, compare(_metadata, getpid(), (unsigned long)p, n, "untouched"));
@@ -314,7 +319,7 @@ static void file_case(struct __test_metadata *_metadata, int flags,
 
 TEST(file_private_and_shared)
 {
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	file_case(_metadata, MAP_PRIVATE, "private");
 	file_case(_metadata, MAP_SHARED, "shared");
 }
@@ -324,7 +329,7 @@ TEST(shared_anon)
 	size_t n = 16, i;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -412,7 +417,7 @@ TEST(thp)
 	size_t len = 2 * HPAGE;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (!thp_enabled())
 		SKIP(return, "THP disabled");
 	p = map_aligned(len);
@@ -434,7 +439,7 @@ TEST(mprotect_and_prot_none)
 	size_t n = 32;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 2, n * psize);
@@ -455,7 +460,7 @@ TEST(fork_cow)
 	pid_t child;
 	char *p, c;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 3, n * psize);
@@ -489,7 +494,7 @@ TEST(swapped_out)
 	size_t n = 64, i, swapped = 0;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < n; i++)
@@ -523,7 +528,7 @@ TEST(soft_dirty)
 	size_t n = 32, i;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 5, n * psize);
@@ -543,7 +548,7 @@ out:
 /* Reads past the task size and in the unmapped low space are like pagemap. */
 TEST(unmapped_and_edges)
 {
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	EXPECT_EQ(0, compare(_metadata, getpid(), 0, 512, "page 0"));
 	EXPECT_EQ(0, compare(_metadata, getpid(), 0x10000000000UL, 1024, "hole"));
 }
@@ -560,7 +565,7 @@ TEST(request_errors)
 	pid_t child;
 	int fd;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	EXPECT_EQ(-EINVAL, send_request("bogus\n"));
 	EXPECT_EQ(-EINVAL, send_request("pid\n"));
 	EXPECT_EQ(-EINVAL, send_request("pid -1\n"));
@@ -614,7 +619,7 @@ TEST(files_are_root_only)
 	struct stat st;
 	size_t i;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		char path[128];
 
@@ -716,7 +721,7 @@ TEST(whole_address_space_of_a_child)
 	pid_t child;
 	FILE *maps;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	fd = temp_file(16 * psize);
 	child = busy_child(fd);
 	ASSERT_LT(0, child);
@@ -770,7 +775,7 @@ TEST(totals_match_status_and_smaps)
 	int tries, fd;
 	pid_t child;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	fd = temp_file(16 * psize);
 	child = busy_child(fd);
 	ASSERT_LT(0, child);
@@ -801,7 +806,7 @@ TEST(translation_trace)
 	char *p;
 	int fd;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_anon(psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	p[0] = 1;
@@ -920,7 +925,7 @@ TEST_F_TIMEOUT(kdump, kernel_tables_like_ptdump, 600)
 	int tries, bad = -1, compared = 0, unstable = 0;
 	size_t len;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (access(ptdump, R_OK))
 		SKIP(return, "no %s (CONFIG_PTDUMP_DEBUGFS)", ptdump);
 	for (tries = 0; tries < 3 && bad; tries++) {
@@ -975,7 +980,7 @@ TEST(hugetlb)
 	size_t len = 2 * HPAGE;
 	char *priv, *shared;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (old < 0 || write_long(NR_HUGEPAGES, old + 4) ||
 	    read_long(NR_HUGEPAGES) < old + 4) {
 		write_long(NR_HUGEPAGES, old);
@@ -1015,7 +1020,7 @@ TEST(uffd_wp)
 	char *p;
 	int uffd;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0)
 		SKIP(return, "userfaultfd: %s", strerror(errno));
@@ -1079,7 +1084,7 @@ TEST(device_private_and_exclusive)
 	char *p, *q, *mirror;
 	int fd, moved;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	fd = open("/dev/hmm_dmirror0", O_RDWR);
 	if (fd < 0 && system("modprobe test_hmm 2>/dev/null") == 0)
 		fd = open("/dev/hmm_dmirror0", O_RDWR);
@@ -1119,7 +1124,7 @@ TEST(text_walk)
 	size_t len;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (!thp_enabled())
 		SKIP(return, "THP disabled");
 	p = map_aligned(HPAGE + 4 * psize);
@@ -1177,7 +1182,7 @@ TEST(huge_zero_pmd)
 	uint64_t a, b;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (!thp_enabled())
 		SKIP(return, "THP disabled (CONFIG_TRANSPARENT_HUGEPAGE)");
 	if (read_long("/sys/kernel/mm/transparent_hugepage/use_zero_page") != 1)
@@ -1209,7 +1214,7 @@ TEST(ksm_merged)
 	bool merged = false;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (old_run < 0)
 		SKIP(return, "no /sys/kernel/mm/ksm (CONFIG_KSM)");
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
@@ -1245,7 +1250,7 @@ TEST(hugetlb_1g)
 	char *p, *text, want[64];
 	uint64_t rec;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (read_long(FREE_1G) < 1)
 		SKIP(return, "no free 1 GiB hugetlb page (boot with hugepagesz=1G hugepages=1)");
 	p = mmap(NULL, GPAGE, PROT_READ | PROT_WRITE,
@@ -1282,7 +1287,7 @@ TEST(hugetlb_shared_pmd_table)
 	int go[2], ready[2];
 	pid_t child;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (old < 0 || write_long(NR_HUGEPAGES, old + 4) ||
 	    read_long(NR_HUGEPAGES) < old + 4) {
 		write_long(NR_HUGEPAGES, old);
@@ -1332,7 +1337,7 @@ TEST(pfnmap_vvar)
 	struct timespec ts;
 	FILE *maps;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	maps = fopen("/proc/self/maps", "r");
 	ASSERT_NE(NULL, maps);
 	while (fgets(line, sizeof(line), maps))
@@ -1361,7 +1366,7 @@ TEST(reads_beyond_32mib)
 	size_t len = (40UL << 20) + 3 * psize, i;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_anon(len, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < len; i += 7 * psize)
@@ -1383,7 +1388,7 @@ TEST(pagemap_write_errors)
 	uint64_t v;
 	int fd;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	fd = twin_open(getpid());
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, write_fd(fd, "pid\n"));
@@ -1410,7 +1415,7 @@ TEST(totals_special)
 	size_t n = 32, i;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, madvise(p, n * psize, MADV_NOHUGEPAGE));
@@ -1430,7 +1435,7 @@ TEST(totals_file_huge)
 	int mfd = memfd_create("pgwalk-file-huge", 0);
 	char *raw, *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (!thp_enabled())
 		SKIP(return, "THP disabled (CONFIG_TRANSPARENT_HUGEPAGE)");
 	ASSERT_LE(0, mfd);
@@ -1457,7 +1462,7 @@ TEST(totals_hugetlb)
 	long old = read_long(NR_HUGEPAGES);
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (old < 0 || write_long(NR_HUGEPAGES, old + 2) ||
 	    read_long(NR_HUGEPAGES) < old + 2) {
 		write_long(NR_HUGEPAGES, old);
@@ -1483,7 +1488,7 @@ TEST(totals_nonswap)
 	char *p;
 	int uffd;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0)
 		SKIP(return, "userfaultfd: %s (CONFIG_USERFAULTFD)", strerror(errno));
@@ -1521,7 +1526,7 @@ TEST(text_holes_inside_vma)
 	size_t len;
 	char *p;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	p = map_aligned(2 * HPAGE);
 	ASSERT_NE(NULL, p);
 	p[0] = 1;		/* the second 2 MiB: an empty PMD */
@@ -1588,7 +1593,7 @@ TEST(opener_needs_capabilities)
 	char path[128];
 	size_t i;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	ASSERT_EQ(0, send_request("pid 1\n"));
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), DIR "/%s", files[i]);
@@ -1606,7 +1611,7 @@ TEST(passed_descriptor_cannot_retarget)
 	int fd, rfd, status;
 	pid_t c;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	fd = twin_open(getpid());
 	ASSERT_LE(0, fd);
 	rfd = open(DIR "/request", O_RDWR);
@@ -1645,7 +1650,7 @@ TEST(pinned_mm_across_exec)
 	uint64_t v;
 	int i;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	ASSERT_EQ(0, pipe(go));
 	child = fork();
 	ASSERT_LE(0, child);
@@ -1691,13 +1696,13 @@ static int move_to(void *addr, int node)
 	return status;
 }
 
-static volatile int migrating;
+static int migrating;		/* read and set with __atomic builtins */
 
 static void *migrator(void *arg)
 {
 	int node = 1;
 
-	while (migrating) {
+	while (__atomic_load_n(&migrating, __ATOMIC_RELAXED)) {
 		move_to(arg, node);
 		node = !node;
 	}
@@ -1718,7 +1723,7 @@ TEST(thp_migration_entries)
 	char *p;
 	int fd, pfd;
 
-	NEED_TWIN();
+	ASSERT_EQ(0, load_twin());
 	if (access("/sys/devices/system/node/node1", F_OK))
 		SKIP(return, "one NUMA node (CONFIG_NUMA and a 2-node VM)");
 	if (!thp_enabled())
@@ -1733,7 +1738,7 @@ TEST(thp_migration_entries)
 	pfd = proc_open(getpid());
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, pfd);
-	migrating = 1;
+	__atomic_store_n(&migrating, 1, __ATOMIC_RELAXED);
 	ASSERT_EQ(0, pthread_create(&t, NULL, migrator, p));
 	for (end = time(NULL) + 20; time(NULL) < end && agreed < 3; reads++) {
 		uint64_t k1, tw, k2;
@@ -1751,7 +1756,7 @@ TEST(thp_migration_entries)
 			agreed++;
 		}
 	}
-	migrating = 0;
+	__atomic_store_n(&migrating, 0, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
 	TH_LOG("%lu reads, %lu migration entries seen, %lu agreed with pagemap",
 	       reads, seen_swap, agreed);
