@@ -717,20 +717,23 @@ void pgw_walk_begin(struct pgw_walk *w)
 EXPORT_SYMBOL_IF_KUNIT(pgw_walk_begin);
 
 /*
- * Where a step from @addr ends: after one PMD of mapped range, the gap
- * before it included; with records to fill, after one PMD of any range.
- * Always on a PMD boundary (or w->end), so that no huge PMD is split
- * between two steps.
+ * Where a step from @addr ends: after one PMD of mapped range (one huge
+ * page of a hugetlb VMA), the gap before it included; with records to
+ * fill, after one PMD of any range. Always on a PMD boundary (or w->end),
+ * so that no huge PMD is cut in two.
  */
 static unsigned long step_end(struct pgw_walk *w, struct vm_area_struct *vma)
 {
-	unsigned long from = w->addr, end;
+	unsigned long from = w->addr, size = PGW_STEP_SIZE, end;
 
-	if (!w->pm && vma)
-		from = max(from, vma->vm_start);
-	else if (!w->pm)
+	if (!w->pm && !vma)
 		return w->end;
-	end = ALIGN_DOWN(from, PGW_STEP_SIZE) + PGW_STEP_SIZE;
+	if (!w->pm) {
+		from = max(from, vma->vm_start);
+		if (is_vm_hugetlb_page(vma))
+			size = max(size, huge_page_size(hstate_vma(vma)));
+	}
+	end = ALIGN_DOWN(from, size) + size;
 	return end < from || end > w->end ? w->end : end;
 }
 
