@@ -118,6 +118,57 @@ enum pgw_kind pgw_pgd_kind(pgd_t pgd)
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_pgd_kind);
 
+/**
+ * pgw_kernel_kind - an entry of the kernel's own tables, at @level
+ * @level: PGW_PGD to PGW_PMD
+ * @val: the raw entry
+ *
+ * Judged as mm/pagewalk.c judges them for ptdump (a walk without VMAs):
+ * there is no "bad" check below the P4D, and an entry with PS set is a leaf
+ * whether present or not (set_memory_np() clears P and keeps PS). A PGD or
+ * P4D entry that is bad counts as empty, as pgd_none_or_clear_bad() would
+ * make it.
+ *
+ * Return: PGW_NONE (a hole), PGW_PRESENT (a leaf: noted, not descended),
+ * PGW_TABLE (descended) or PGW_BAD (not present: neither).
+ */
+enum pgw_kind pgw_kernel_kind(enum pgw_level level, u64 val)
+{
+	bool none, leaf, present;
+
+	switch (level) {
+	case PGW_PGD:
+		none = pgd_none(__pgd(val)) || pgd_bad(__pgd(val));
+		leaf = false;
+		present = true;
+		break;
+	case PGW_P4D:
+		none = p4d_none(__p4d(val)) || p4d_bad(__p4d(val));
+		leaf = p4d_leaf(__p4d(val));
+		present = true;
+		break;
+	case PGW_PUD:
+		none = pud_none(__pud(val));
+		leaf = pud_leaf(__pud(val));
+		present = pud_present(__pud(val));
+		break;
+	case PGW_PMD:
+		none = pmd_none(__pmd(val));
+		leaf = pmd_leaf(__pmd(val));
+		present = pmd_present(__pmd(val));
+		break;
+	default:
+		WARN_ON_ONCE(1);
+		return PGW_BAD;
+	}
+	if (none)
+		return PGW_NONE;
+	if (leaf)
+		return PGW_PRESENT;
+	return present ? PGW_TABLE : PGW_BAD;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_kernel_kind);
+
 /*
  * The PFN field of a pagemap record for a swap-type entry, as
  * fs/proc/task_mmu.c builds it: the type in the low MAX_SWAPFILES_SHIFT

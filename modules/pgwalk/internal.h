@@ -145,6 +145,7 @@ enum pgw_kind pgw_pmd_kind(pmd_t pmd);
 enum pgw_kind pgw_pud_kind(pud_t pud);
 enum pgw_kind pgw_p4d_kind(p4d_t p4d);
 enum pgw_kind pgw_pgd_kind(pgd_t pgd);
+enum pgw_kind pgw_kernel_kind(enum pgw_level level, u64 val);
 const char *pgw_kind_name(enum pgw_kind kind);
 const char *pgw_level_name(enum pgw_level level);
 int pgw_flags_str(u64 val, enum pgw_level level, bool leaf, char *buf, size_t size);
