@@ -94,6 +94,26 @@ static void upper_kinds(struct kunit *test)
 	}
 }
 
+/* Kernel tables, as mm/pagewalk.c judges them for ptdump. */
+static void kernel_kinds(struct kunit *test)
+{
+	u64 table = (TEST_PFN << PAGE_SHIFT) | _KERNPG_TABLE;
+	u64 large = (512ULL << PAGE_SHIFT) | __PAGE_KERNEL_LARGE;
+
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PMD, 0), PGW_NONE);
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PMD, table), PGW_TABLE);
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PMD, large), PGW_PRESENT);
+	/* set_memory_np() on a large page: P clear, PS kept, still a leaf. */
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PMD, large & ~_PAGE_PRESENT),
+			PGW_PRESENT);
+	/* Not present and not a leaf: neither noted nor descended. */
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PUD, table & ~_PAGE_PRESENT),
+			PGW_BAD);
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PUD, (1ULL << 30) | __PAGE_KERNEL_LARGE),
+			PGW_PRESENT);
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_P4D, table), PGW_TABLE);
+}
+
 /* fs/proc/task_mmu.c: type in the low 5 bits, offset (or PFN) above. */
 static void swap_frames(struct kunit *test)
 {
@@ -251,6 +271,7 @@ static void walk_own_mm(struct kunit *test)
 static struct kunit_case mmtwin_pgwalk_cases[] = {
 	KUNIT_CASE(pte_kinds),
 	KUNIT_CASE(upper_kinds),
+	KUNIT_CASE(kernel_kinds),
 	KUNIT_CASE(swap_frames),
 	KUNIT_CASE(migration_frame_without_ad_bits),
 	KUNIT_CASE(flag_names),
