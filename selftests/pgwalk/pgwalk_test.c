@@ -11,6 +11,7 @@
  * comparison fails: a test that cannot get a stable reading proves nothing.
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -1771,6 +1772,51 @@ TEST(thp_migration_entries)
 	close(fd);
 	close(pfd);
 	munmap(p, HPAGE);
+}
+
+/* request shows the pid as the reader's pid namespace numbers it. */
+TEST(request_pid_in_readers_namespace)
+{
+	int ready[2], go[2], status;
+	char buf[64], c;
+	pid_t mid, inner = 0;
+
+	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	mid = fork();
+	ASSERT_LE(0, mid);
+	if (mid == 0) {
+		pid_t in;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(10);
+		in = fork();
+		if (in == 0) {
+			char line[64] = "";
+			FILE *f;
+
+			/* pid 1 of the new namespace: tell the parent who we are. */
+			if (read(go[0], &c, 1) != 1)
+				_exit(11);
+			f = fopen(DIR "/request", "r");
+			if (!f || !fgets(line, sizeof(line), f))
+				_exit(12);
+			_exit(strcmp(line, "pid 1\n") ? 13 : 0);
+		}
+		if (in < 0 || write(ready[1], &in, sizeof(in)) != sizeof(in))
+			_exit(14);
+		waitpid(in, &status, 0);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 15);
+	}
+	ASSERT_EQ(sizeof(inner), read(ready[0], &inner, sizeof(inner)));
+	snprintf(buf, sizeof(buf), "pid %d\n", inner);
+	ASSERT_EQ(0, send_request(buf));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(mid, waitpid(mid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("10: unshare, 11-12: reading request, 13: pid not 1 inside, 14-15: setup");
 }
 
 TEST_HARNESS_MAIN
