@@ -111,7 +111,7 @@ static void measure(int pfd, int tfd, unsigned long addr, size_t n,
 static long anon_huge_kb(void *p)
 {
 	unsigned long a = (unsigned long)p, s, e;
-	char line[256];
+	char line[256], perms[8];
 	bool in = false;
 	long v = -1;
 	FILE *f = fopen("/proc/self/smaps", "r");
@@ -119,7 +119,7 @@ static long anon_huge_kb(void *p)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && !strchr(line, ':'))
+		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3)
 			in = a >= s && a < e;
 		else if (in && !strncmp(line, "AnonHugePages:", 14))
 			v = strtol(line + 14, NULL, 10);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -406,14 +407,17 @@ TEST(retry_path_runs)
 
 	ASSERT_EQ(0, load_module("mmtwin_pgwalk"))
 		TH_LOG("mmtwin_pgwalk will not load");
+	write_file("/dev/kmsg", "pgwalk_stress: retry_path_runs\n");
 	if (access(knob, F_OK))
 		SKIP(return, "no %s: the test knob is built with CONFIG_KUNIT", knob);
 	ASSERT_EQ(-EINVAL, write_str(knob, "10001\n"));
 	ASSERT_EQ(0, pipe(pipefd));
 	child = fork();
 	ASSERT_LE(0, child);
-	if (child == 0)
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		collapser(pipefd[1]);
+	}
 	ASSERT_EQ(sizeof(p), read(pipefd[0], &p, sizeof(p)));
 	snprintf(req, sizeof(req), "pid %d %p %p\n", child, p, p + HPAGE);
 	ASSERT_EQ(0, write_str(DIR "/request", req));

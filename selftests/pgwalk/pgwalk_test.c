@@ -61,9 +61,19 @@
 
 static long psize;
 
-/* A test loads what it tests, and fails if it will not load: 0 or -1. */
-static int load_twin(void)
+/*
+ * A test loads what it tests, and fails if it will not load: 0 or -1.
+ * It also names itself in the kernel log, so that a console shows which
+ * test was running when something went wrong in the kernel.
+ */
+static int load_twin(const char *test)
 {
+	FILE *kmsg = fopen("/dev/kmsg", "w");
+
+	if (kmsg) {
+		fprintf(kmsg, "pgwalk_test: %s\n", test);
+		fclose(kmsg);
+	}
 	if (load_module("mmtwin_pgwalk")) {
 		fprintf(stderr, "# mmtwin_pgwalk will not load\n");
 		return -1;
@@ -82,6 +92,20 @@ static long read_sum;
 static void read_page(const char *p)
 {
 	read_sum += *p;
+}
+
+/*
+ * fork() for helpers of a test: the child dies with the test (a test
+ * that stops on a failed assertion must not leave a child behind, holding
+ * the runner's output pipe open and the runner waiting for its end).
+ */
+static pid_t fork_child(void)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
+		_exit(1);
+	return pid;
 }
 
 /* The twin's pagemap file aimed at @pid, or -errno. */
@@ -266,7 +290,7 @@ TEST(anon_touched_and_untouched)
 	size_t n = 64, i;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, compare(_metadata, getpid(), (unsigned long)p, n, "untouched"));
@@ -320,7 +344,7 @@ static void file_case(struct __test_metadata *_metadata, int flags,
 
 TEST(file_private_and_shared)
 {
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	file_case(_metadata, MAP_PRIVATE, "private");
 	file_case(_metadata, MAP_SHARED, "shared");
 }
@@ -330,7 +354,7 @@ TEST(shared_anon)
 	size_t n = 16, i;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = mmap(NULL, n * psize, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -377,7 +401,7 @@ static bool thp_enabled(void)
 static long smaps_field_of(void *p, const char *key)
 {
 	unsigned long a = (unsigned long)p, start, end;
-	char line[256];
+	char line[256], perms[8];
 	size_t klen = strlen(key);
 	bool in = false;
 	long v = -1;
@@ -386,8 +410,8 @@ static long smaps_field_of(void *p, const char *key)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 && strchr(line, '-') &&
-		    !strchr(line, ':')) {
+		/* "start-end perms ...": a VMA; "Key: value kB": a field. */
+		if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) == 3) {
 			in = a >= start && a < end;
 			continue;
 		}
@@ -418,7 +442,7 @@ TEST(thp)
 	size_t len = 2 * HPAGE;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (!thp_enabled())
 		SKIP(return, "THP disabled");
 	p = map_aligned(len);
@@ -440,7 +464,7 @@ TEST(mprotect_and_prot_none)
 	size_t n = 32;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 2, n * psize);
@@ -461,12 +485,12 @@ TEST(fork_cow)
 	pid_t child;
 	char *p, c;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 3, n * psize);
 	ASSERT_EQ(0, pipe(pipefd));
-	child = fork();
+	child = fork_child();
 	ASSERT_LE(0, child);
 	if (child == 0) {
 		close(pipefd[1]);
@@ -495,7 +519,7 @@ TEST(swapped_out)
 	size_t n = 64, i, swapped = 0;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < n; i++)
@@ -529,7 +553,7 @@ TEST(soft_dirty)
 	size_t n = 32, i;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	memset(p, 5, n * psize);
@@ -549,7 +573,7 @@ out:
 /* Reads past the task size and in the unmapped low space are like pagemap. */
 TEST(unmapped_and_edges)
 {
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	EXPECT_EQ(0, compare(_metadata, getpid(), 0, 512, "page 0"));
 	EXPECT_EQ(0, compare(_metadata, getpid(), 0x10000000000UL, 1024, "hole"));
 }
@@ -566,7 +590,7 @@ TEST(request_errors)
 	pid_t child;
 	int fd;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	EXPECT_EQ(-EINVAL, send_request("bogus\n"));
 	EXPECT_EQ(-EINVAL, send_request("pid\n"));
 	EXPECT_EQ(-EINVAL, send_request("pid -1\n"));
@@ -580,7 +604,7 @@ TEST(request_errors)
 	EXPECT_EQ(0, send_request("pid 1 0x0 0x1000\n"));
 
 	/* A process that died after it was chosen. */
-	child = fork();
+	child = fork_child();
 	ASSERT_LE(0, child);
 	if (child == 0) {
 		pause();
@@ -620,7 +644,7 @@ TEST(files_are_root_only)
 	struct stat st;
 	size_t i;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		char path[128];
 
@@ -670,7 +694,7 @@ static pid_t busy_child(int fd)
 
 	if (pipe(pipefd))
 		return -1;
-	child = fork();
+	child = fork_child();
 	if (child == 0) {
 		char *a = map_anon(4 << 20, PROT_READ | PROT_WRITE);
 		char *t = map_aligned(4 * HPAGE);
@@ -722,7 +746,7 @@ TEST(whole_address_space_of_a_child)
 	pid_t child;
 	FILE *maps;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	fd = temp_file(16 * psize);
 	child = busy_child(fd);
 	ASSERT_LT(0, child);
@@ -776,7 +800,7 @@ TEST(totals_match_status_and_smaps)
 	int tries, fd;
 	pid_t child;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	fd = temp_file(16 * psize);
 	child = busy_child(fd);
 	ASSERT_LT(0, child);
@@ -807,7 +831,7 @@ TEST(translation_trace)
 	char *p;
 	int fd;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_anon(psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	p[0] = 1;
@@ -926,7 +950,7 @@ TEST_F_TIMEOUT(kdump, kernel_tables_like_ptdump, 600)
 	int tries, bad = -1, compared = 0, unstable = 0;
 	size_t len;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (access(ptdump, R_OK))
 		SKIP(return, "no %s (CONFIG_PTDUMP_DEBUGFS)", ptdump);
 	for (tries = 0; tries < 3 && bad; tries++) {
@@ -981,7 +1005,7 @@ TEST(hugetlb)
 	size_t len = 2 * HPAGE;
 	char *priv, *shared;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (old < 0 || write_long(NR_HUGEPAGES, old + 4) ||
 	    read_long(NR_HUGEPAGES) < old + 4) {
 		write_long(NR_HUGEPAGES, old);
@@ -1021,7 +1045,7 @@ TEST(uffd_wp)
 	char *p;
 	int uffd;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0)
 		SKIP(return, "userfaultfd: %s", strerror(errno));
@@ -1085,7 +1109,7 @@ TEST(device_private_and_exclusive)
 	char *p, *q, *mirror;
 	int fd, moved;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	fd = open("/dev/hmm_dmirror0", O_RDWR);
 	if (fd < 0 && system("modprobe test_hmm 2>/dev/null") == 0)
 		fd = open("/dev/hmm_dmirror0", O_RDWR);
@@ -1125,7 +1149,7 @@ TEST(text_walk)
 	size_t len;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (!thp_enabled())
 		SKIP(return, "THP disabled");
 	p = map_aligned(HPAGE + 4 * psize);
@@ -1183,7 +1207,7 @@ TEST(huge_zero_pmd)
 	uint64_t a, b;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (!thp_enabled())
 		SKIP(return, "THP disabled (CONFIG_TRANSPARENT_HUGEPAGE)");
 	if (read_long("/sys/kernel/mm/transparent_hugepage/use_zero_page") != 1)
@@ -1215,7 +1239,7 @@ TEST(ksm_merged)
 	bool merged = false;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (old_run < 0)
 		SKIP(return, "no /sys/kernel/mm/ksm (CONFIG_KSM)");
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
@@ -1243,17 +1267,25 @@ TEST(ksm_merged)
 #define MAP_HUGE_SHIFT	26
 #endif
 #define GPAGE		(1UL << 30)
-#define FREE_1G "/sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages"
+#define HP_1G "/sys/kernel/mm/hugepages/hugepages-1048576kB/"
+#define FREE_1G HP_1G "free_hugepages"
+#define NR_1G HP_1G "nr_hugepages"
 
 /* A 1 GiB hugetlb page: one PUD leaf, in the records and the translation. */
 TEST(hugetlb_1g)
 {
 	char *p, *text, want[64];
 	uint64_t rec;
+	long old;
 
-	ASSERT_EQ(0, load_twin());
-	if (read_long(FREE_1G) < 1)
-		SKIP(return, "no free 1 GiB hugetlb page (boot with hugepagesz=1G hugepages=1)");
+	ASSERT_EQ(0, load_twin(_metadata->name));
+	old = read_long(NR_1G);
+	if (old >= 0 && read_long(FREE_1G) < 1)
+		write_long(NR_1G, old + 1);
+	if (read_long(FREE_1G) < 1) {
+		write_long(NR_1G, old);
+		SKIP(return, "no free 1 GiB page (CONFIG_CONTIG_ALLOC; no aligned free GiB)");
+	}
 	p = mmap(NULL, GPAGE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << MAP_HUGE_SHIFT),
 		 -1, 0);
@@ -1274,12 +1306,14 @@ TEST(hugetlb_1g)
 	EXPECT_EQ(smaps_field_of(p, "Private_Hugetlb"),
 		  twin_total(getpid(), p, p + GPAGE, "hugetlb_kb"));
 	munmap(p, GPAGE);
+	write_long(NR_1G, old);
 }
 
 /*
  * A shared hugetlb mapping that covers a whole aligned 1 GiB shares its PMD
- * table across fork: a page the parent faults in after the fork appears in
- * the child too. The records say "not exclusive" for the shared table.
+ * table between processes: once the child has faulted, a page the parent
+ * faults in appears in the child too. The records say "not exclusive"
+ * for the shared table.
  */
 TEST(hugetlb_shared_pmd_table)
 {
@@ -1288,7 +1322,7 @@ TEST(hugetlb_shared_pmd_table)
 	int go[2], ready[2];
 	pid_t child;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (old < 0 || write_long(NR_HUGEPAGES, old + 4) ||
 	    read_long(NR_HUGEPAGES) < old + 4) {
 		write_long(NR_HUGEPAGES, old);
@@ -1304,9 +1338,15 @@ TEST(hugetlb_shared_pmd_table)
 	p[0] = 1;
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, pipe(ready));
-	child = fork();
+	child = fork_child();
 	ASSERT_LE(0, child);
 	if (child == 0) {
+		/*
+		 * fork() copied no table of a shared mapping (vma_needs_copy()):
+		 * the child's first fault finds the parent's PMD table and
+		 * shares it (huge_pmd_share()).
+		 */
+		read_page(p);
 		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(1);
 		_exit(0);
@@ -1338,7 +1378,7 @@ TEST(pfnmap_vvar)
 	struct timespec ts;
 	FILE *maps;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	maps = fopen("/proc/self/maps", "r");
 	ASSERT_NE(NULL, maps);
 	while (fgets(line, sizeof(line), maps))
@@ -1367,7 +1407,7 @@ TEST(reads_beyond_32mib)
 	size_t len = (40UL << 20) + 3 * psize, i;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_anon(len, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	for (i = 0; i < len; i += 7 * psize)
@@ -1389,7 +1429,7 @@ TEST(pagemap_write_errors)
 	uint64_t v;
 	int fd;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	fd = twin_open(getpid());
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, write_fd(fd, "pid\n"));
@@ -1416,7 +1456,7 @@ TEST(totals_special)
 	size_t n = 32, i;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_anon(n * psize, PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, madvise(p, n * psize, MADV_NOHUGEPAGE));
@@ -1437,7 +1477,7 @@ TEST(totals_file_huge)
 	int tries, ret = -1;
 	char *raw, *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (!thp_enabled())
 		SKIP(return, "THP disabled (CONFIG_TRANSPARENT_HUGEPAGE)");
 	ASSERT_LE(0, mfd);
@@ -1469,7 +1509,7 @@ TEST(totals_hugetlb)
 	long old = read_long(NR_HUGEPAGES);
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (old < 0 || write_long(NR_HUGEPAGES, old + 2) ||
 	    read_long(NR_HUGEPAGES) < old + 2) {
 		write_long(NR_HUGEPAGES, old);
@@ -1495,7 +1535,7 @@ TEST(totals_nonswap)
 	char *p;
 	int uffd;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0)
 		SKIP(return, "userfaultfd: %s (CONFIG_USERFAULTFD)", strerror(errno));
@@ -1533,7 +1573,7 @@ TEST(text_holes_inside_vma)
 	size_t len;
 	char *p;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	p = map_aligned(2 * HPAGE);
 	ASSERT_NE(NULL, p);
 	p[0] = 1;		/* the second 2 MiB: an empty PMD */
@@ -1579,7 +1619,7 @@ static int become(bool nonroot)
 /* In a child that became someone else: errno of open(), 0 if it opened. */
 static int open_errno_as(bool nonroot, const char *path)
 {
-	pid_t c = fork();
+	pid_t c = fork_child();
 	int status;
 
 	if (c == 0) {
@@ -1600,7 +1640,7 @@ TEST(opener_needs_capabilities)
 	char path[128];
 	size_t i;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	ASSERT_EQ(0, send_request("pid 1\n"));
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(path, sizeof(path), DIR "/%s", files[i]);
@@ -1618,12 +1658,12 @@ TEST(passed_descriptor_cannot_retarget)
 	int fd, rfd, status;
 	pid_t c;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	fd = twin_open(getpid());
 	ASSERT_LE(0, fd);
 	rfd = open(DIR "/request", O_RDWR);
 	ASSERT_LE(0, rfd);
-	c = fork();
+	c = fork_child();
 	ASSERT_LE(0, c);
 	if (c == 0) {
 		uint64_t v;
@@ -1657,9 +1697,9 @@ TEST(pinned_mm_across_exec)
 	uint64_t v;
 	int i;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	ASSERT_EQ(0, pipe(go));
-	child = fork();
+	child = fork_child();
 	ASSERT_LE(0, child);
 	if (child == 0) {
 		if (read(go[0], &c, 1) != 1)
@@ -1730,7 +1770,7 @@ TEST(thp_migration_entries)
 	char *p;
 	int fd, pfd;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	if (access("/sys/devices/system/node/node1", F_OK))
 		SKIP(return, "one NUMA node (CONFIG_NUMA and a 2-node VM)");
 	if (!thp_enabled())
@@ -1781,21 +1821,23 @@ TEST(request_pid_in_readers_namespace)
 	char buf[64], c;
 	pid_t mid, inner = 0;
 
-	ASSERT_EQ(0, load_twin());
+	ASSERT_EQ(0, load_twin(_metadata->name));
 	ASSERT_EQ(0, pipe(ready));
 	ASSERT_EQ(0, pipe(go));
-	mid = fork();
+	mid = fork_child();
 	ASSERT_LE(0, mid);
 	if (mid == 0) {
 		pid_t in;
 
 		if (unshare(CLONE_NEWPID))
 			_exit(10);
+		/* Its parent is outside its namespace: getppid() says 0. */
 		in = fork();
 		if (in == 0) {
 			char line[64] = "";
 			FILE *f;
 
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			/* pid 1 of the new namespace: tell the parent who we are. */
 			if (read(go[0], &c, 1) != 1)
 				_exit(11);

@@ -54,9 +54,6 @@ rm -f "$out/results.txt" "$out/console.log" "$out/qemu.log"
 # log_buf_len: a KUnit module's whole KTAP must fit in the kernel log.
 append="console=ttyS0 panic=-1 oops=panic loglevel=7 log_buf_len=8M"
 append="$append mmtwin.job=$job mmtwin.runid=$runid"
-# One 1 GiB hugetlb page, reserved at boot while memory is still
-# unfragmented (pgwalk's PUD-level tests); the other 3 GiB stay free.
-append="$append hugepagesz=1G hugepages=1"
 [ -z "$only" ] || append="$append mmtwin.only=$only"
 [ -z "$extra" ] || append="$append $extra"
 
