@@ -178,8 +178,7 @@ static bool row_shown(const struct table *t, const struct row *r)
 	return true;
 }
 
-static void print_cell(FILE *f, const struct table *t, const struct row *r,
-		       enum side s, int c, int w)
+static void print_cell(FILE *f, const struct row *r, enum side s, int c, int w)
 {
 	if (!r->has[s])
 		fprintf(f, " %*s ", w, "-");
@@ -199,7 +198,7 @@ static void print_single(const struct table *t, FILE *f, int kw, int w)
 			continue;
 		fprintf(f, "%-*s ", kw, t->rows[i].key);
 		for (s = 0; s < NR_SIDES; s++)
-			print_cell(f, t, &t->rows[i], s, 0, w);
+			print_cell(f, &t->rows[i], s, 0, w);
 		fputc('\n', f);
 	}
 }
@@ -221,7 +220,7 @@ static void print_multi(const struct table *t, FILE *f, int kw, const int *w)
 			fprintf(f, "%-*s %-6s", kw, s ? "" : t->rows[i].key,
 				side_name[s]);
 			for (c = 0; c < t->ncols; c++)
-				print_cell(f, t, &t->rows[i], s, c, w[c]);
+				print_cell(f, &t->rows[i], s, c, w[c]);
 			fputc('\n', f);
 		}
 	}
