@@ -53,6 +53,25 @@ status=0
 	--initrd "$dir/initrd.cpio" --job "$job" --out "$dir" --only "$only" \
 		--append "$(variant_append "$variant")" ||
 	status=$?
-grep -v '^@@ ' "$dir/results.txt"
+# Samples (between "@@ BEGIN samples NAME" and "@@ END samples NAME") go to
+# files and plots in out/<job>-<variant>/; everything else is printed.
+plots="$MMTWIN_OUT/$job-$variant"
+rm -rf "$plots"
+mkdir -p "$plots"
+awk -v dir="$plots" '
+	/^@@ BEGIN samples / { file = dir "/" $4 ".txt"; next }
+	/^@@ END samples / { close(file); file = ""; next }
+	file != "" { print > file; next }
+	!/^@@ / { print }' "$dir/results.txt"
+for samples in "$plots"/*.txt; do
+	[ -e "$samples" ] || continue
+	if "$MMTWIN_TOP/tools/plot.sh" "$samples" "$plots" >"$plots/plot.log" 2>&1; then
+		log "plots of $(basename "$samples"):"
+		sed 's/^/    /' "$plots/plot.log"
+	else
+		log "plotting $samples failed (log: $plots/plot.log)"
+		status=1
+	fi
+done
 log "console: $dir/console.log, results: $dir/results.txt"
 exit "$status"
