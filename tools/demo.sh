@@ -62,7 +62,7 @@ awk -v dir="$plots" '
 	/^@@ BEGIN samples / { file = dir "/" $4 ".txt"; next }
 	/^@@ END samples / { close(file); file = ""; next }
 	file != "" { print > file; next }
-	!/^@@ / { print }' "$dir/results.txt"
+	!/^@@ / { print }' "$dir/results.txt" | tee "$plots/output.txt"
 for samples in "$plots"/*.txt; do
 	[ -e "$samples" ] || continue
 	if "$MMTWIN_TOP/tools/plot.sh" "$samples" "$plots" >"$plots/plot.log" 2>&1; then
@@ -73,5 +73,10 @@ for samples in "$plots"/*.txt; do
 		status=1
 	fi
 done
+# The walkthrough quotes the demo: is what it quotes still what it prints?
+if [ "$job" = demo ] && [ -z "$only" ] && [ "$variant" = default ]; then
+	"$MMTWIN_TOP/tools/walkthrough-check.sh" "$MMTWIN_TOP/Documentation/walkthrough.rst" \
+		"$plots/output.txt" || status=1
+fi
 log "console: $dir/console.log, results: $dir/results.txt"
 exit "$status"
