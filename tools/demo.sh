@@ -54,16 +54,17 @@ status=0
 		--append "$(variant_append "$variant")" ||
 	status=$?
 # Samples (between "@@ BEGIN samples NAME" and "@@ END samples NAME") go to
-# files and plots in out/<job>-<variant>/; everything else is printed.
+# NAME.samples and plots in out/<job>-<variant>/; everything else is printed
+# (and kept in output.txt).
 plots="$MMTWIN_OUT/$job-$variant"
 rm -rf "$plots"
 mkdir -p "$plots"
 awk -v dir="$plots" '
-	/^@@ BEGIN samples / { file = dir "/" $4 ".txt"; next }
+	/^@@ BEGIN samples / { file = dir "/" $4 ".samples"; next }
 	/^@@ END samples / { close(file); file = ""; next }
 	file != "" { print > file; next }
 	!/^@@ / { print }' "$dir/results.txt" | tee "$plots/output.txt"
-for samples in "$plots"/*.txt; do
+for samples in "$plots"/*.samples; do
 	[ -e "$samples" ] || continue
 	if "$MMTWIN_TOP/tools/plot.sh" "$samples" "$plots" >"$plots/plot.log" 2>&1; then
 		log "plots of $(basename "$samples"):"

@@ -121,6 +121,7 @@ static int compare_once(const struct ctx *c, const struct options *o)
 	} else {
 		fputs("* = the twin's value differs from the kernel's\n", stdout);
 		skipped_text(stdout, "");
+		putchar('\n');
 	}
 	return shown ? 0 : 1;
 }
