@@ -34,6 +34,7 @@ It prints::
 And a value at 0x1f00::
 
   pfn 0x1f00 [P RW]
+  7ffdb14d4000-7ffdb14f5000 rw-p [stack]
 EOR
 cat >"$t/out" <<'EOR'
 make: nothing here
@@ -41,9 +42,10 @@ make: nothing here
 Node 0, zone DMA32  kernel  120  31
                     twin     12  8
 pfn 0x2a00 [P RW]
+7ff2a14d4000-7ff2a14f5000 rw-p [stack]
 EOR
 echo "TAP version 13"
-expect 0 "other numbers, marks and spacing: the same lines"
+expect 0 "other numbers (hex too), marks and spacing: the same lines"
 sed -i 's/\[P RW\]/[P]/' "$t/out"
 expect 1 "a word changed: a line is missing"
 grep -q 'not in the output (.*w.rst:14): pfn 0x1f00 \[P RW\]' "$t/log"
