@@ -51,11 +51,19 @@ for m in $(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' "$top/dkms.conf
 	[ -n "$ko" ] && [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$rel" ]
 	ok $? "dkms built $m for $rel"
 	[ -n "$ko" ] || continue
-	# Every module says what it is; every parameter says what it does.
+	# Every module says what it is; every parameter says what it does and
+	# its default, which must be the initializer in the source.
 	desc=$(modinfo -F description "$ko")
 	bad=$(modinfo -F parm "$ko" | grep -v ':.* ([a-z]*)$')
 	[ -n "$desc" ] && [ -z "$bad" ]
 	ok $? "modinfo $m: a description and every parameter described${bad:+ (not: $bad)}"
+	while IFS=: read -r name text; do
+		said=$(echo "$text" | sed -n 's/.*(default \([^)]*\)) ([a-z]*)$/\1/p')
+		init=$(grep -rhE "^static .*[ *]$name = [^;]+;" "$top/modules" |
+			sed 's/.* = \(.*\);.*/\1/' | head -n1)
+		[ -n "$said" ] && [ "$said" = "$init" ]
+		ok $? "modinfo $m: parameter $name states its default ($said; source: $init)"
+	done < <(modinfo -F parm "$ko")
 done
 
 # make modules_install into a staging root: modprobe finds core first.
