@@ -3,8 +3,10 @@
 #
 # Does a demo's output show what the walkthrough quotes? Every line of every
 # literal block of WALKTHROUGH (the indented text after a "::" paragraph)
-# must be a line of OUTPUT, up to numbers: decimal and hex numbers (with or
-# without 0x, as in /proc/PID/maps) compare equal to any other, '*' marks and runs of blanks are ignored. Blocks made
+# must be a line of OUTPUT, up to numbers and blanks: decimal and hex
+# numbers (with or without 0x, as in /proc/PID/maps) compare equal to any
+# other, and '*' marks and blanks are ignored (a padded "[ 20]" is "[244]"
+# with another number). Blocks made
 # only of "$ " lines are commands for the reader and are not looked for; a
 # line "..." stands for lines left out.
 #
@@ -19,9 +21,7 @@ function norm(s) {
 	gsub(/0x[0-9a-fA-F]+/, "#", s)
 	gsub(/[0-9][0-9a-fA-F]*/, "#", s)
 	gsub(/\*/, "", s)
-	gsub(/[ \t]+/, " ", s)
-	sub(/^ /, "", s)
-	sub(/ $/, "", s)
+	gsub(/[ \t]+/, "", s)
 	return s
 }'
 

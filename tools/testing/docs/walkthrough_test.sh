@@ -34,6 +34,7 @@ It prints::
 And a value at 0x1f00::
 
   pfn 0x1f00 [P RW]
+  pte[244] = 0x8000000002b6f867 present
   7ffdb14d4000-7ffdb14f5000 rw-p [stack]
 EOR
 cat >"$t/out" <<'EOR'
@@ -42,6 +43,7 @@ make: nothing here
 Node 0, zone DMA32  kernel  120  31
                     twin     12  8
 pfn 0x2a00 [P RW]
+pte[ 20] = 0x800000005a4ed867 present
 7ff2a14d4000-7ff2a14f5000 rw-p [stack]
 EOR
 echo "TAP version 13"
