@@ -753,6 +753,7 @@ int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order)
 	unsigned long flags;
 	int state = READ_ONCE(f->state);
 
+	buddy_race_window();	/* the harness widens check-to-change here */
 	if (READ_ONCE(f->order) == order && state == MMTWIN_FRAME_ALLOC)
 		state = buddy_cmpxchg(&f->state, MMTWIN_FRAME_ALLOC,
 				      MMTWIN_FRAME_NONE);

@@ -95,6 +95,8 @@ static void expand(struct buddy_zone *z, struct mmtwin_frame *f,
 		high--;
 		add_free(z, f + (1UL << high), high, mt, false);
 	}
+	/* The head keeps no stale order for a walker to skip by. */
+	f->order = low;
 }
 
 static struct mmtwin_frame *rmqueue_smallest(struct buddy_zone *z,

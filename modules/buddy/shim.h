@@ -61,6 +61,9 @@
 /* ALLOC -> NONE and the like: returns the value found. */
 #define buddy_cmpxchg(p, old, new)	cmpxchg(p, old, new)
 
+/* Where the userspace harness widens a race window; nothing here. */
+#define buddy_race_window()	do { } while (0)
+
 /* Reclaimers run with PF_MEMALLOC: they may dip, never recurse. */
 #define buddy_reclaim_enter()	memalloc_noreclaim_save()
 #define buddy_reclaim_exit(t)	memalloc_noreclaim_restore(t)

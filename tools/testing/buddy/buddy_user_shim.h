@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Userspace stand-ins for the kernel primitives modules/buddy/shim.h maps.
- * One thread plays every CPU: harness_cpu says which one "runs". Locks are
- * flags that catch recursion and unbalanced unlocks.
+ * Each thread plays one CPU at a time: its harness_cpu says which. Locks
+ * are error-checking mutexes, so recursion and unbalanced unlocks abort.
  */
 #ifndef _BUDDY_USER_SHIM_H
 #define _BUDDY_USER_SHIM_H
 
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,11 @@ static inline int buddy_gfp_zone(gfp_t gfp)
 	return BUDDY_ZONE_NORMAL;
 }
 
+/* Threaded tests widen race windows with this (a short sleep when set). */
+extern int harness_race_window_us;
+void harness_race_window(void);
+#define buddy_race_window()	harness_race_window()
+
 /* PF_MEMALLOC, per thread. */
 extern __thread unsigned int harness_memalloc;
 static inline unsigned int buddy_reclaim_enter(void)
@@ -121,25 +127,30 @@ static inline size_t strscpy(char *d, const char *s, size_t n)
 int harness_warn(int cond, const char *file, int line);
 
 
-/* Locks: flags checked for recursion; interrupts do not exist here. */
+/* Locks: error-checking mutexes; interrupts do not exist here. */
 struct buddy_user_lock {
+	pthread_mutex_t m;
 	int held;
 };
 
+void buddy_user_lock_init(struct buddy_user_lock *l);
+void buddy_user_lock(struct buddy_user_lock *l);
+void buddy_user_unlock(struct buddy_user_lock *l);
+
 #define buddy_lock_t		struct buddy_user_lock
-#define buddy_lock_init(l)	((l)->held = 0)
-#define buddy_lock(l, f)	do { (void)(f); assert(!(l)->held); (l)->held = 1; } while (0)
-#define buddy_unlock(l, f)	do { (void)(f); assert((l)->held); (l)->held = 0; } while (0)
-#define buddy_spin_lock(l)	buddy_lock(l, 0)
-#define buddy_spin_unlock(l)	buddy_unlock(l, 0)
-#define buddy_assert_held(l)	assert((l)->held)
+#define buddy_lock_init(l)	buddy_user_lock_init(l)
+#define buddy_lock(l, f)	do { (void)(f); buddy_user_lock(l); } while (0)
+#define buddy_unlock(l, f)	do { (void)(f); buddy_user_unlock(l); } while (0)
+#define buddy_spin_lock(l)	buddy_user_lock(l)
+#define buddy_spin_unlock(l)	buddy_user_unlock(l)
+#define buddy_assert_held(l)	assert(READ_ONCE((l)->held))
 #define buddy_irq_save(f)	((f) = 0)
 #define buddy_irq_restore(f)	((void)(f))
 
 /* Per-CPU data: an array; harness_cpu is the CPU running the core. */
 #define HARNESS_NR_CPUS		2
-extern int harness_cpu;
-extern int harness_node;
+extern __thread int harness_cpu;
+extern __thread int harness_node;
 #define __percpu
 #define buddy_percpu_alloc(t)	((t *)buddy_vzalloc(HARNESS_NR_CPUS * sizeof(t)))
 #define buddy_percpu_free(p)	free(p)

@@ -402,7 +402,7 @@ static unsigned long rec_reclaim(void *data, int nid, gfp_t gfp,
 	rec.reclaims++;
 	if (++rec.depth > rec.max_depth)
 		rec.max_depth = rec.depth;
-	if (rec.alloc_in_reclaim && !rec.nested) {
+	if (rec.alloc_in_reclaim && rec.depth == 1) {
 		rec.nested = buddy_alloc(h.b, GFP_KERNEL, 0);
 		rec.nested_allocs++;
 	}
@@ -515,6 +515,16 @@ static void test_reclaim_reentry(void)
 	EXPECT(!buddy_in_reclaim(), "PF_MEMALLOC left set");
 	if (rec.nested)
 		buddy_free(h.b, rec.nested, 0);
+	/* Reserves gone too: the nested allocation fails, it does not recurse. */
+	while (harness_alloc(&h, GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN, 0))
+		;
+	rec.nested = NULL;
+	rec.max_depth = 0;
+	rec.nested_allocs = 0;
+	f = buddy_alloc(h.b, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0);
+	EXPECT(!f && !rec.nested && rec.nested_allocs == 1, "nested %p",
+	       (void *)rec.nested);
+	EXPECT(rec.max_depth == 1, "reclaim re-entered: depth %d", rec.max_depth);
 	buddy_set_reclaim(h.b, NULL);
 	harness_teardown(&h);
 }
@@ -590,6 +600,23 @@ static void test_watermark_boost(void)
 	harness_teardown(&h);
 }
 
+/* The fuzzer's chunk ops: many more adds than fit end to end, reusing pfns. */
+static void test_chunk_churn(void)
+{
+	uint8_t ops[3 * 400];
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		ops[3 * i] = 10;		/* misc */
+		ops[3 * i + 1] = 0;		/* a % 8 == 0: chunk op */
+		ops[3 * i + 2] = i % 2 ? 0 : 1;	/* add, then take back */
+	}
+	harness_setup(&h, 2, 56, 2);
+	harness_run_ops(&h, ops, sizeof(ops));
+	EXPECT(h.b->nr_chunks == 60, "%lu chunks", h.b->nr_chunks);
+	harness_teardown(&h);
+}
+
 static void random_run(unsigned long seed, size_t nops)
 {
 	uint8_t *buf = malloc(nops * 3);
@@ -626,8 +653,10 @@ int main(int argc, char **argv)
 	test_reclaim_reentry();
 	test_reclaim_retry_and_oom();
 	test_watermark_boost();
+	test_chunk_churn();
 	for (unsigned long s = 1; s <= seeds; s++)
 		random_run(s, 2000);
+	failures += harness_thread_tests();
 	printf("buddy unit: %s (%d failures, %lu random runs)\n",
 	       failures ? "FAIL" : "ok", failures, seeds);
 	return failures ? 1 : 0;
