@@ -69,6 +69,7 @@ enum buddy_event {
 	BUDDY_BAD_FREE,		/* frees refused: not an allocated block */
 	BUDDY_OOM,		/* calls of the reclaimer's OOM hook */
 	BUDDY_WMARK_BOOST,	/* fallbacks that boosted the watermarks */
+	BUDDY_HOST_REF,		/* pages whose host count a consumer changed */
 	BUDDY_NR_EVENTS
 };
 
