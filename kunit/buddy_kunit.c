@@ -873,6 +873,30 @@ static unsigned long arena_free(struct buddy *b)
 	return free;
 }
 
+
+/* A bulk slot already holding a page, twin or not, is left alone. */
+static void bulk_keeps_filled_slots(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	struct page *host = alloc_page(GFP_KERNEL);
+	struct page *pages[3] = { host, NULL, NULL };
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, host);
+	mmtwin_buddy_drain();
+	before = arena_free(b);
+	KUNIT_EXPECT_EQ(test, mmtwin_alloc_pages_bulk(GFP_KERNEL, 3, pages), 3UL);
+	KUNIT_EXPECT_PTR_EQ(test, pages[0], host);
+	KUNIT_EXPECT_NOT_NULL(test, mmtwin_page_frame(pages[1]));
+	KUNIT_EXPECT_NOT_NULL(test, mmtwin_page_frame(pages[2]));
+	mmtwin_free_pages(pages[1], 0);
+	mmtwin_free_pages(pages[2], 0);
+	__free_page(host);
+	mmtwin_buddy_drain();
+	/* Nothing taken for the filled slot and never handed out. */
+	KUNIT_EXPECT_EQ(test, arena_free(b), before);
+}
+
 static void control_requests(struct kunit *test)
 {
 	struct buddy *b = mmtwin_buddy_instance();
@@ -925,6 +949,7 @@ static struct kunit_case mmtwin_buddy_cases[] = {
 	KUNIT_CASE(shrinker_registry),
 	KUNIT_CASE(stray_put_page),
 	KUNIT_CASE(host_shrinker),
+	KUNIT_CASE(bulk_keeps_filled_slots),
 	{}
 };
 

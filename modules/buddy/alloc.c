@@ -808,25 +808,40 @@ EXPORT_SYMBOL_IF_KUNIT(buddy_drain_all);
 
 /*
  * zone_batchsize() and zone_highsize() with percpu_pagelist_high_fraction
- * at 0, unless the tunables fix them. Lists over the new high drain later,
- * on their next free.
+ * at 0 and no auto-tuning (so high is 6.12's high_min): the low watermark
+ * shared by the CPUs of the zone's node. Tunables may fix either, but the
+ * batch never exceeds a quarter of high, the kernel's high >= 4 * batch:
+ * a refill must not pull more onto a CPU than its list may hold.
  */
 static void zone_pcp_sizes(struct buddy *b, struct buddy_zone *z, int *high,
 			   int *batch)
 {
 	unsigned long bt, hi;
-	int cpus = 0, cpu;
+	int cpus = buddy_node_cpus(z->node);
 
-	buddy_for_each_cpu(cpu)
-		cpus++;
-	bt = min(z->managed_pages >> 10, (unsigned long)(SZ_1M / PAGE_SIZE)) / 4;
+	if (!cpus)
+		cpus = buddy_online_cpus();
+	bt = min(z->managed_pages >> 10, (unsigned long)(SZ_1M / PAGE_SIZE));
 	bt = max(bt, 1UL);
 	bt = rounddown_pow_of_two(bt + bt / 2) - 1;
 	bt = max(bt, 1UL);
-	hi = zone_wmark(z, BUDDY_WMARK_LOW) / (cpus * 2);
+	hi = zone_wmark(z, BUDDY_WMARK_LOW) / cpus;
 	hi = max(hi, bt << 2);
 	*batch = b->tun.pcp_batch >= 0 ? b->tun.pcp_batch : bt;
 	*high = b->tun.pcp_high >= 0 ? b->tun.pcp_high : hi;
+	*batch = clamp(*batch, 1, max(*high >> 2, 1));
+}
+
+/* A list above its new high gives the excess back now, not on a later free. */
+static void pcp_trim(struct buddy_zone *z, int cpu, int high)
+{
+	struct buddy_pcp *pcp = buddy_per_cpu(z->pcp, cpu);
+	unsigned long flags;
+
+	buddy_lock(&pcp->lock, flags);
+	if (pcp->count > high)
+		pcp_free_bulk(z, pcp, pcp->count - high);
+	buddy_unlock(&pcp->lock, flags);
 }
 
 void buddy_update_pcp(struct buddy *b)
@@ -842,6 +857,7 @@ void buddy_update_pcp(struct buddy *b)
 
 			WRITE_ONCE(pcp->high, high);
 			WRITE_ONCE(pcp->batch, batch);
+			pcp_trim(z, cpu, high);
 		}
 	}
 }

@@ -211,6 +211,43 @@ static void test_pcp(void)
 	harness_teardown(&h);
 }
 
+
+/* zone_batchsize()/zone_highsize() numbers, the batch guard, and trimming. */
+static void test_pcp_sizes(void)
+{
+	struct buddy_pcp *pcp;
+	int i;
+
+	harness_setup(&h, 0, 16, 0);
+	pcp = &h.b->zones[0].pcp[0];
+	/* 16384 pages: batch rounddown_pow_of_two(16 + 8) - 1; low 320 / 2 CPUs. */
+	EXPECT(pcp->batch == 15 && pcp->high == 160, "batch %d high %d",
+	       pcp->batch, pcp->high);
+	h.b->tun.pcp_high = 1;
+	h.b->tun.pcp_batch = 65536;
+	buddy_update_pcp(h.b);
+	EXPECT(pcp->batch == 1, "batch %d with high 1", pcp->batch);
+	harness_alloc(&h, GFP_KERNEL, 0);
+	EXPECT(pcp->count <= 1, "%d pages pulled onto a CPU with high 1",
+	       pcp->count);
+	harness_free_all(&h);
+	/* Cached pages go back when high drops, on every CPU. */
+	h.b->tun.pcp_high = -1;
+	h.b->tun.pcp_batch = -1;
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 40; i++)
+		harness_alloc(&h, GFP_KERNEL, 0);
+	while (h.nr_live)
+		harness_free(&h, 0);
+	EXPECT(pcp->count > 0, "nothing cached");
+	h.b->tun.pcp_high = 0;
+	buddy_update_pcp(h.b);
+	EXPECT(pcp->count == 0 && h.b->zones[0].pcp[1].count == 0,
+	       "%d pages stranded with high 0", pcp->count);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
 /* High-order atomic allocations reserve a pageblock (zones >= 200 MB). */
 static void test_highatomic(void)
 {
@@ -641,6 +678,7 @@ int main(int argc, char **argv)
 	test_fallback();
 	test_steal_without_claim();
 	test_pcp();
+	test_pcp_sizes();
 	test_highatomic();
 	test_fault();
 	test_bad_free();
