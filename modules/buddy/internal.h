@@ -80,6 +80,7 @@ struct buddy_pcp {
 	int batch;
 	int free_count;			/* recent frees: drain in bigger bites */
 	int alloc_factor;		/* recent refills: refill in bigger bites */
+	unsigned int flags;		/* BUDDY_PCPF_* */
 	struct list_head lists[BUDDY_NR_PCP_LISTS];
 	unsigned long events[BUDDY_NR_EVENTS];
 };
