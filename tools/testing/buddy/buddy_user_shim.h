@@ -69,6 +69,9 @@
 	__old;								\
 })
 
+/* init_on_alloc is off here: only __GFP_ZERO zeroes. */
+#define buddy_want_init(gfp)	((gfp) & __GFP_ZERO)
+
 /* Host zone indexes: DMA, DMA32, Normal, Movable. */
 #define BUDDY_ZONE_DMA		0
 #define BUDDY_ZONE_DMA32	1
