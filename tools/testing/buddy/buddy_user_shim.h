@@ -113,6 +113,7 @@ static inline unsigned int buddy_reclaim_enter(void)
 #define min(a, b)		((a) < (b) ? (a) : (b))
 #define max(a, b)		((a) > (b) ? (a) : (b))
 #define clamp(v, lo, hi)	min(max(v, lo), hi)
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define min_t(t, a, b)		min((t)(a), (t)(b))
 #define max_t(t, a, b)		max((t)(a), (t)(b))
 

@@ -322,7 +322,7 @@ static const gfp_t gfp_choices[] = {
 	GFP_KERNEL | __GFP_COMP | __GFP_DMA32 | __GFP_NOWARN,
 };
 
-#define NR_GFP_CHOICES	(sizeof(gfp_choices) / sizeof(gfp_choices[0]))
+#define NR_GFP_CHOICES	ARRAY_SIZE(gfp_choices)
 
 /*
  * __GFP_NOFAIL only where it can succeed: with nothing free anywhere it
