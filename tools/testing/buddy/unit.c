@@ -726,6 +726,30 @@ static void test_chunk_churn(void)
 	harness_teardown(&h);
 }
 
+
+/*
+ * Between leaving the lists and prep_new(), a block's head already has its
+ * own order: a pageblock walk (move_block()) that sees it published must
+ * not skip by the order it was split from.
+ */
+static void test_split_head_order(void)
+{
+	struct buddy_zone *z;
+	struct mmtwin_frame *f;
+	unsigned long flags = 0;
+
+	harness_setup(&h, 0, 1, 0);
+	z = &h.b->zones[0];
+	f = buddy_rmqueue(z, 0, MMTWIN_MT_MOVABLE, ALLOC_WMARK_LOW);
+	EXPECT(f && f->order == 0 && f->state == MMTWIN_FRAME_NONE,
+	       "head order %d state %d", f ? f->order : -1, f ? f->state : -1);
+	buddy_lock(&z->lock, flags);
+	buddy_free_one(z, f, 0);
+	buddy_unlock(&z->lock, flags);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
 static void random_run(unsigned long seed, size_t nops)
 {
 	uint8_t *buf = malloc(nops * 3);
@@ -765,6 +789,7 @@ int main(int argc, char **argv)
 	test_reclaim_retry_and_oom();
 	test_watermark_boost();
 	test_chunk_churn();
+	test_split_head_order();
 	for (unsigned long s = 1; s <= seeds; s++)
 		random_run(s, 2000);
 	failures += harness_thread_tests();
