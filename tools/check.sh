@@ -14,9 +14,14 @@
 #    headers, selftest builds, userspace harnesses (tools/testing/*);
 # 2. test-VM kernel: load/unload, KUnit, kselftests, bpftrace, console scan;
 # 3. Debian's stock 6.12 kernel: load/unload, kselftests, bpftrace.
+# Independent steps run side by side; results print in a fixed order.
 # Ends with "N passed, N failed, N skipped"; exits 1 on any failure.
+#
+# MMTWIN_CHECK_LANES (default "test stock") and MMTWIN_CHECK_HOST=0 narrow a
+# run for the checker's own end-to-end test (tools/testing/check/).
 set -uo pipefail
 . "$(dirname "$0")/vm/lib.sh"
+. "$(dirname "$0")/vm/tally.sh"
 
 usage()
 {
@@ -35,131 +40,204 @@ while [ $# -gt 0 ]; do
 done
 case "$variant" in default|debug) ;; *) die "VARIANT must be default or debug, not '$variant'" ;; esac
 case "$only" in *[!a-z0-9_,]*) die "--only: use names of [a-z0-9_], comma-separated" ;; esac
+lanes=${MMTWIN_CHECK_LANES:-test stock}
+host=${MMTWIN_CHECK_HOST:-1}
 
-passed=0 failed=0 skipped=0
 logs="$MMTWIN_OUT/logs/$variant"
+jobs="$logs/jobs"
 t0=$(date +%s)
+timings=()
 
-result()
+# Stages are timed; the summary lists each one.
+stage_t=$t0
+stage_done()
 {
-	local status=$1 name=$2
-	case "$status" in
-	PASS) passed=$((passed + 1)) ;;
-	FAIL) failed=$((failed + 1)) ;;
-	SKIP) skipped=$((skipped + 1)) ;;
-	esac
-	printf '  %-4s %s\n' "$status" "$name"
+	local now
+	now=$(date +%s)
+	timings+=("$1 $((now - stage_t))s")
+	stage_t=$now
 }
 
-# Runs a host check; a check passes on exit 0 and, with --no-warnings,
-# only if its output has no compiler or sparse warning either.
-host_check()
+# Background jobs: "start NAME CMD..." runs CMD with its output in a log;
+# "finish NAME [--no-warnings]" waits for it and reports it. A job passes on
+# exit 0 and, with --no-warnings, only if its log has no compiler or sparse
+# warning either.
+declare -A job_pid
+logname() { echo "$logs/host-$(echo "$1" | tr -c 'a-zA-Z0-9.\n' '-').log"; }
+start()
 {
-	local name=$1 strict=0 logf rc
+	local name=$1
 	shift
-	if [ "$1" = --no-warnings ]; then
-		strict=1
-		shift
-	fi
-	logf="$logs/host-$(echo "$name" | tr -c 'a-zA-Z0-9.\n' '-').log"
-	"$@" >"$logf" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ] && { [ $strict = 0 ] || ! grep -qE '(warning|error):' "$logf"; }; then
+	"$@" >"$(logname "$name")" 2>&1 &
+	job_pid[$name]=$!
+}
+finish()
+{
+	local name=$1 strict=${2:-} logf rc=0
+	logf=$(logname "$name")
+	wait "${job_pid[$name]}" || rc=$?
+	if [ $rc -eq 0 ] && { [ -z "$strict" ] || ! grep -qE '(warning|error):' "$logf"; }; then
 		result PASS "host: $name"
 	else
 		result FAIL "host: $name (log: $logf)"
 		grep -E '(warning|error):' "$logf" | head -n 20 | sed 's/^/         | /'
 		[ $rc -eq 0 ] || tail -n 15 "$logf" | sed 's/^/         | /'
 	fi
+	return $rc
 }
 
+# checkpatch over every C file in one call (one more for compat.h, which
+# exists to test kernel versions with macros whose arguments one version
+# ignores); a result per file.
+checkpatch_all()
+{
+	local out=$logs/checkpatch.out f n=0 rc
+	local -a files
+	mapfile -t files < <(cd "$MMTWIN_TOP" && git ls-files --cached --others \
+		--exclude-standard '*.c' '*.h' | grep -vx include/mmtwin/compat.h)
+	(cd "$MMTWIN_TOP" &&
+		"$kdir/scripts/checkpatch.pl" --no-tree --quiet --show-types \
+			--no-summary -f "${files[@]}" &&
+		"$kdir/scripts/checkpatch.pl" --no-tree --quiet --show-types \
+			--no-summary --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_UNUSED \
+			-f include/mmtwin/compat.h) >"$out" 2>&1
+	rc=$?
+	for f in "${files[@]}" include/mmtwin/compat.h; do
+		n=$((n + 1))
+		if grep -q "FILE: $f:" "$out"; then
+			result FAIL "host: checkpatch $f (log: $out)"
+			grep -B1 -A3 "FILE: $f:" "$out" | head -n 20 | sed 's/^/         | /'
+		else
+			result PASS "host: checkpatch $f"
+		fi
+	done
+	if [ $rc -ne 0 ] && ! grep -q 'FILE: ' "$out"; then
+		result FAIL "host: checkpatch ran (status $rc, log: $out)"
+		tail -n 10 "$out" | sed 's/^/         | /'
+	fi
+}
+
+# A VM run's fresh directory and initramfs (before anything else may touch
+# the module build).
+vm_prepare()
+{
+	local label=$1 release=$2 mods=$3 kmods_root=$4 dir="$MMTWIN_OUT/vm/$1"
+
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	"$MMTWIN_VM_DIR/initramfs.sh" --release "$release" --modules "$mods" \
+		--kmods-root "$kmods_root" --selftests "$selftests/install" \
+		--out "$dir/initrd.cpio" >"$dir/initramfs.log" 2>&1 && return 0
+	result FAIL "$label: initramfs (log: $dir/initramfs.log)"
+	return 1
+}
+
+# One VM run: boot, then judge its results with report.py, which knows what
+# the run must show. Anything report.py cannot judge fails the run.
 vm_run()
 {
-	local label=$1 bzimage=$2 release=$3 mods=$4 kmods_root=$5 kunit_py=$6
-	local append=${7:-}
-	local dir="$MMTWIN_OUT/vm/$label" status=0 line
+	local label=$1 lane=$2 bzimage=$3 release=$4 mods=$5 kmods_root=$6
+	local kunit_py=$7 append=${8:-}
+	local dir="$MMTWIN_OUT/vm/$label" status=0 runid rc=0
 
-	mkdir -p "$dir"
-	if ! "$MMTWIN_VM_DIR/initramfs.sh" --release "$release" --modules "$mods" \
-		--kmods-root "$kmods_root" --selftests "$MMTWIN_OUT/selftests-$variant" \
-		--out "$dir/initrd.cpio" 2>"$dir/initramfs.log"; then
-		result FAIL "$label: initramfs (log: $dir/initramfs.log)"
-		return
-	fi
-	log "booting $label ($release)..."
+	runid=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 	"$MMTWIN_VM_DIR/run.sh" --kernel "$bzimage" --initrd "$dir/initrd.cpio" \
-		--job check --out "$dir" --only "$only" \
-		--append "$append" || status=$?
-	while IFS= read -r line; do
-		case "$line" in
-		"COUNTS "*)
-			set -- $line
-			passed=$((passed + $2)) failed=$((failed + $3)) skipped=$((skipped + $4)) ;;
-		*) echo "$line" ;;
-		esac
-	done < <(python3 "$MMTWIN_VM_DIR/report.py" --label "$label" \
+		--job check --out "$dir" --only "$only" --run-id "$runid" \
+		--append "$append" >"$dir/run.log" 2>&1 || status=$?
+	python3 "$MMTWIN_VM_DIR/report.py" --label "$label" \
 		--results "$dir/results.txt" --console "$dir/console.log" \
-		--vm-status "$status" --logdir "$dir" ${kunit_py:+--kunit-py "$kunit_py"})
-	log "$label: console $dir/console.log, results $dir/results.txt"
+		--vm-status "$status" --run-id "$runid" --modules "$mods" \
+		--kunit-src "$MMTWIN_TOP/kunit" --only "$only" \
+		--selftest-list "$selftests/install/kselftest-list.txt" \
+		--skips "$MMTWIN_VM_DIR/skips/$lane.txt" --logdir "$dir" \
+		${kunit_py:+--kunit-py "$kunit_py"} >"$dir/report.txt" 2>&1 || rc=$?
+	echo "REPORT-STATUS $rc" >>"$dir/report.txt"
 }
 
-"$MMTWIN_VM_DIR/deps.sh" || die "installing packages failed"
+"$MMTWIN_VM_DIR/deps.sh" || exit 2
+rm -rf "$logs"
 mkdir -p "$logs"
 kdir=$("$MMTWIN_VM_DIR/kernel.sh" --variant "$variant") || die "test-VM kernel build failed"
 release=$(cat "$kdir/include/config/kernel.release")
-stock_rel=$(stock_release)
+stock_rel=$(stock_release) || die "no Debian 6.12 headers installed (run tools/vm/deps.sh)"
 stock_hdr=/usr/src/linux-headers-$stock_rel
 old_hdr=$(headers_for 6.1.)
 build="$MMTWIN_OUT/build"
+selftests="$MMTWIN_OUT/selftests-$variant"
+stage_done "deps+kernel"
 
-# compat.h exists to test kernel versions, with macros whose arguments one
-# version ignores: the only file exempt from those checkpatch rules.
-checkpatch_ignore()
-{
-	case "$1" in
-	include/mmtwin/compat.h) echo "--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_UNUSED" ;;
-	esac
-}
-
-log "host checks"
-for f in $(cd "$MMTWIN_TOP" && git ls-files --cached --others --exclude-standard \
-		'*.c' '*.h'); do
-	# shellcheck disable=SC2046
-	host_check "checkpatch $f" "$kdir/scripts/checkpatch.pl" --no-tree --quiet \
-		--show-types $(checkpatch_ignore "$f") -f "$MMTWIN_TOP/$f"
-done
-
+# Stage 1: every build at once (the VMs need them), and checkpatch.
+log "building modules for $release, $stock_rel, $(basename "$old_hdr"), and the selftests"
+header_builds=()
+[ "$host" = 0 ] && [[ " $lanes " != *" stock "* ]] || header_builds+=("$stock_hdr")
+[ "$host" = 0 ] || header_builds+=("$old_hdr")
 sync_tree "$build/$variant"
-host_check "make W=1 ($release)" --no-warnings kbuild "$kdir" "$build/$variant"
-host_check "make C=2 sparse ($release)" --no-warnings ksparse "$kdir" "$build/$variant"
-for hdr in "$stock_hdr" "$old_hdr"; do
+start "make W=1 ($release)" kbuild "$kdir" "$build/$variant"
+for hdr in "${header_builds[@]}"; do
 	name=$(basename "$hdr" | sed 's/^linux-headers-//')
-	if [ ! -d "$hdr" ]; then
-		result FAIL "host: Debian headers missing: '$hdr'"
-		continue
-	fi
 	sync_tree "$build/$name"
-	host_check "make W=1 (Debian $name)" --no-warnings kbuild "$hdr" "$build/$name"
+	start "make W=1 (Debian $name)" kbuild "$hdr" "$build/$name"
 done
-host_check "selftests build" --no-warnings make -C "$MMTWIN_TOP/selftests" \
-	KSFT="$kdir/tools/testing/selftests" OUT="$MMTWIN_OUT/selftests-$variant"
-for h in "$MMTWIN_TOP"/tools/testing/*/Makefile; do
-	[ -e "$h" ] || continue
-	host_check "harness $(basename "$(dirname "$h")")" make -C "$(dirname "$h")" run
+start "selftests build" make -C "$MMTWIN_TOP/selftests" install \
+	KSFT="$kdir/tools/testing/selftests" OUT="$selftests"
+[ "$host" = 0 ] || checkpatch_all
+test_ok=1 stock_ok=1
+finish "make W=1 ($release)" --no-warnings || test_ok=0
+for hdr in "${header_builds[@]}"; do
+	name=$(basename "$hdr" | sed 's/^linux-headers-//')
+	finish "make W=1 (Debian $name)" --no-warnings || [ "$hdr" != "$stock_hdr" ] || stock_ok=0
 done
+finish "selftests build" --no-warnings || test_ok=0 stock_ok=0
+stage_done "builds"
 
-vm_run "vm-$variant" "$kdir/arch/x86/boot/bzImage" "$release" "$build/$variant" \
-	"$kdir/_modinst" "$kdir/tools/testing/kunit/kunit.py" "$(variant_append "$variant")"
-
-if ! stock=$("$MMTWIN_VM_DIR/stock.sh"); then
-	result FAIL "stock kernel: could not fetch linux-image-$stock_rel"
-elif [ ! -d "$build/$stock_rel" ]; then
-	result FAIL "stock kernel: no modules built for $stock_rel"
-else
-	vm_run "stock-$stock_rel" "$stock/boot/vmlinuz-$stock_rel" "$stock_rel" \
-		"$build/$stock_rel" "$stock" ""
+# Stage 2: the two VMs side by side (one TCG thread each), with the
+# remaining host checks.
+log "booting the test VMs ($release, $stock_rel)..."
+declare -A vm_pid
+if [[ " $lanes " == *" test "* ]] && [ $test_ok = 1 ] &&
+	vm_prepare "vm-$variant" "$release" "$build/$variant" "$kdir/_modinst"; then
+	vm_run "vm-$variant" "$variant" "$kdir/arch/x86/boot/bzImage" "$release" \
+		"$build/$variant" "$kdir/_modinst" "$kdir/tools/testing/kunit/kunit.py" \
+		"$(variant_append "$variant")" &
+	vm_pid[test]=$!
 fi
+if [[ " $lanes " == *" stock "* ]] && [ $stock_ok = 1 ]; then
+	if ! stock=$("$MMTWIN_VM_DIR/stock.sh" "$stock_rel" 2>"$logs/stock-fetch.log"); then
+		result FAIL "stock kernel: could not fetch linux-image-$stock_rel (log: $logs/stock-fetch.log)"
+	elif vm_prepare "stock-$stock_rel" "$stock_rel" "$build/$stock_rel" "$stock"; then
+		vm_run "stock-$stock_rel" stock "$stock/boot/vmlinuz-$stock_rel" \
+			"$stock_rel" "$build/$stock_rel" "$stock" "" &
+		vm_pid[stock]=$!
+	fi
+fi
+if [ "$host" != 0 ]; then
+	start "make C=2 sparse ($release)" ksparse "$kdir" "$build/$variant"
+	for h in "$MMTWIN_TOP"/tools/testing/*/Makefile; do
+		[ -e "$h" ] || continue
+		name="harness $(basename "$(dirname "$h")")"
+		start "$name" make -C "$(dirname "$h")" run
+	done
+	finish "make C=2 sparse ($release)" --no-warnings
+	for h in "$MMTWIN_TOP"/tools/testing/*/Makefile; do
+		[ -e "$h" ] || continue
+		finish "harness $(basename "$(dirname "$h")")"
+	done
+fi
+stage_done "host checks"
+[ $test_ok = 1 ] || result FAIL "vm-$variant: not booted, its build failed"
+[ $stock_ok = 1 ] || result FAIL "stock-$stock_rel: not booted, its build failed"
+for lane in test stock; do
+	[ -n "${vm_pid[$lane]:-}" ] || continue
+	wait "${vm_pid[$lane]}"
+	if [ $lane = test ]; then
+		vm_collect "vm-$variant" "$MMTWIN_OUT/vm/vm-$variant"
+	else
+		vm_collect "stock-$stock_rel" "$MMTWIN_OUT/vm/stock-$stock_rel"
+	fi
+done
+stage_done "VMs"
 
-log "logs: $logs and $MMTWIN_OUT/vm/; took $(( $(date +%s) - t0 ))s"
+log "logs: $logs and $MMTWIN_OUT/vm/"
+log "time: ${timings[*]}; total $(( $(date +%s) - t0 ))s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

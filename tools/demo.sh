@@ -40,11 +40,11 @@ log "building modules for $release"
 sync_tree "$build"
 kbuild "$kdir" "$build" >"$dir/build.log" 2>&1 ||
 	{ tail -n 30 "$dir/build.log" >&2; die "module build failed (log: $dir/build.log)"; }
-make -C "$MMTWIN_TOP/selftests" KSFT="$kdir/tools/testing/selftests" \
+make -C "$MMTWIN_TOP/selftests" install KSFT="$kdir/tools/testing/selftests" \
 	OUT="$MMTWIN_OUT/selftests-$variant" >>"$dir/build.log" 2>&1 ||
 	die "selftest build failed (log: $dir/build.log)"
 "$MMTWIN_VM_DIR/initramfs.sh" --release "$release" --modules "$build" \
-	--kmods-root "$kdir/_modinst" --selftests "$MMTWIN_OUT/selftests-$variant" \
+	--kmods-root "$kdir/_modinst" --selftests "$MMTWIN_OUT/selftests-$variant/install" \
 	--out "$dir/initrd.cpio"
 
 log "booting the test VM ($release, TCG) for '$job'..."

@@ -5,7 +5,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Writes @s to @path in one write(): 0, or -errno of the open or the write. */
@@ -19,6 +23,32 @@ static inline int write_file(const char *path, const char *s)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/*
+ * A test loads what it tests: modprobe @module (a no-op when it is loaded)
+ * and check that /sys/module/@module exists. 0 on success, else -1; a test
+ * fails on -1, it never skips.
+ */
+static inline int load_module(const char *module)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execlp("modprobe", "modprobe", module, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	return stat(path, &st);
 }
 
 #endif /* _MMTWIN_SELFTEST_H */

@@ -22,7 +22,8 @@ if [ ${#missing[@]} -eq 0 ]; then
 	exit 0
 fi
 
-[ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]}"
+[ "$(id -u)" = 0 ] ||
+	die "missing Debian packages: ${missing[*]}; run as root, or: sudo apt-get install ${missing[*]}"
 log "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null

@@ -39,33 +39,44 @@ KERNEL_MODULES="zram test_hmm"
 
 mkcpio() { (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet); }
 
-# The base changes only when busybox or bpftrace do.
+# Programs the base carries besides busybox, with every library they link:
+# bpftrace for the tracing tests, coreutils' timeout for the kernel's
+# kselftest runner (busybox's has no --foreground).
+BASE_PROGS="/usr/bin/bpftrace /usr/bin/timeout"
+
+# The base changes only when busybox or those programs do; it is built once
+# per cache, under a lock, so checkouts share it.
 build_base()
 {
-	local base=$1 stage lib
+	local base=$1 stage prog lib
 
 	stage=$(mktemp -d)
 	mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
 	cp /bin/busybox "$stage/bin/busybox"
-	if command -v bpftrace >/dev/null; then
-		cp "$(command -v bpftrace)" "$stage/usr/bin/bpftrace"
-		for lib in $(ldd "$(command -v bpftrace)" | grep -o '/[^ ]*'); do
+	for prog in $BASE_PROGS; do
+		cp "$prog" "$stage$prog"
+		for lib in $(ldd "$prog" | grep -o '/[^ ]*'); do
 			cp -L --parents "$lib" "$stage"
 		done
-	fi
+	done
 	echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
 	mkcpio "$stage" >"$base.tmp"
 	mv "$base.tmp" "$base"
 	rm -rf "$stage"
 }
 
-base_key=$( (sha256sum /bin/busybox; command -v bpftrace >/dev/null &&
-	sha256sum "$(command -v bpftrace)") | sha256sum | cut -c1-10)
-base="$MMTWIN_OUT/initramfs-base-$base_key.cpio"
+for prog in $BASE_PROGS; do
+	[ -x "$prog" ] || die "$prog is missing (run tools/vm/deps.sh)"
+done
+# shellcheck disable=SC2086
+base_key=$( (sha256sum /bin/busybox $BASE_PROGS "$0") | sha256sum | cut -c1-10)
+base="$MMTWIN_CACHE/initramfs-base-$base_key.cpio"
 if [ ! -f "$base" ]; then
-	log "building initramfs base (busybox, bpftrace and its libraries)"
-	mkdir -p "$MMTWIN_OUT"
-	build_base "$base"
+	lock_cache "$base"
+	if [ ! -f "$base" ]; then
+		log "building initramfs base (busybox, ${BASE_PROGS// /, } and their libraries)"
+		build_base "$base"
+	fi
 fi
 
 stage=$(mktemp -d)

@@ -38,7 +38,22 @@ if [ -f "$dir/.mmtwin-complete" ]; then
 	exit 0
 fi
 
+# Two checkouts never build into one directory: the second waits, then
+# finds the kernel ready.
+lock_cache "$dir"
+if [ -f "$dir/.mmtwin-complete" ]; then
+	log "kernel ($variant): cached at $dir (built by another run)"
+	echo "$dir"
+	exit 0
+fi
+
+# Measured: a default tree takes 9 GB, a debug one 7 GB; ask for some margin.
+need_gb=12
 mkdir -p "$dir"
+free_gb=$(df -P -BG "$dir" | awk 'NR == 2 { sub(/G$/, "", $4); print $4 }')
+if [ "$free_gb" -lt "$need_gb" ]; then
+	die "building the $variant kernel needs about $need_gb GB in $MMTWIN_CACHE; $free_gb GB free"
+fi
 buildlog="$dir/build.log"
 : >>"$buildlog"
 start=$(date +%s)
@@ -68,10 +83,14 @@ make_with_progress()
 	wait "$pid"
 }
 
-if [ ! -f "$dir/Makefile" ]; then
+# The marker is written only after a whole extraction: an interrupted one
+# is thrown away and redone, never configured.
+if [ ! -f "$dir/.mmtwin-extracted" ]; then
 	stage "extracting /usr/src/$MMTWIN_SRC_PKG.tar.xz"
+	find "$dir" -mindepth 1 -maxdepth 1 ! -name build.log -exec rm -rf {} +
 	tar -xf "/usr/src/$MMTWIN_SRC_PKG.tar.xz" -C "$dir" --strip-components=1 \
 		>>"$buildlog" 2>&1 || fail extract
+	touch "$dir/.mmtwin-extracted"
 fi
 
 if [ ! -f "$dir/.mmtwin-configured" ]; then

@@ -9,7 +9,6 @@ MMTWIN_OUT="${MMTWIN_OUT:-$MMTWIN_TOP/out}"
 # The Debian source package the test-VM kernel is built from, and the stock
 # Debian kernel the same tests also run on.
 MMTWIN_SRC_PKG=linux-source-6.12
-MMTWIN_STOCK_META=linux-image-6.12-amd64
 MMTWIN_STOCK_HDR_META=linux-headers-6.12-amd64
 MMTWIN_OLD_HDR_META=linux-headers-amd64
 
@@ -64,11 +63,26 @@ kernel_dir()
 
 kernel_ready() { [ -f "$(kernel_dir "$1")/.mmtwin-complete" ]; }
 
-# Stock Debian kernel: release string of the newest 6.12 image in the archive.
+# Stock Debian kernel: the release of the newest installed 6.12 headers, so
+# the image booted is the one the modules were built against.
 stock_release()
 {
-	apt-cache depends "$MMTWIN_STOCK_META" 2>/dev/null |
-		sed -n 's/.*Depends: linux-image-\(6\.12[^ ]*-amd64\)$/\1/p' | head -n1
+	local hdr
+	hdr=$(headers_for 6.12.)
+	[ -n "$hdr" ] || return 1
+	basename "$hdr" | sed 's/^linux-headers-//'
+}
+
+# Holds an exclusive lock on a cache entry until the calling script exits,
+# so two checkouts never build into one directory: "lock_cache PATH".
+lock_cache()
+{
+	mkdir -p "$MMTWIN_CACHE"
+	exec 9>"$1.lock"
+	if ! flock -n 9; then
+		log "waiting for another build of $(basename "$1")"
+		flock 9
+	fi
 }
 
 stock_dir() { echo "$MMTWIN_CACHE/stock-$1"; }

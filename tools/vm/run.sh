@@ -5,23 +5,25 @@
 #
 #   run.sh --kernel BZIMAGE --initrd FILE --job check|demo|bench --out DIR
 #          [--only NAMES] [--timeout SECONDS] [--append "KERNEL ARGS"]
+#          [--run-id ID]
 #
 # Always TCG with one thread (see shared/notes/test-vm-facts.md: the host's
 # KVM does not work, multi-threaded TCG crashes guests). Two NUMA nodes of
 # 2 GiB each, one CPU socket each (a shared LLC across nodes would WARN),
 # give the guest DMA, DMA32 and Normal zones.
 # DIR/console.log gets every kernel message, DIR/results.txt the job's
-# output. Exit status: the job's, 124 on timeout.
+# output; the guest writes "@@ RUNID <ID>" first, so a reader can tell this
+# run's results from an older file's. Exit status: the job's, 124 on timeout.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage()
 {
-	echo "usage: $0 --kernel BZIMAGE --initrd FILE --job check|demo|bench --out DIR [--only NAMES] [--timeout SECONDS] [--append \"KERNEL ARGS\"]" >&2
+	echo "usage: $0 --kernel BZIMAGE --initrd FILE --job check|demo|bench --out DIR [--only NAMES] [--timeout SECONDS] [--append \"KERNEL ARGS\"] [--run-id ID]" >&2
 	exit 2
 }
 
-kernel="" initrd="" job="" out="" only="" timeout=900 extra=""
+kernel="" initrd="" job="" out="" only="" timeout=900 extra="" runid=""
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
 	case "$1" in
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--only) only=$2 ;;
 	--timeout) timeout=$2 ;;
 	--append) extra=$2 ;;
+	--run-id) runid=$2 ;;
 	*) echo "$0: unknown argument '$1'" >&2; usage ;;
 	esac
 	shift 2
@@ -42,12 +45,15 @@ case "$job" in check|demo|bench) ;; *) die "--job: expected check, demo or bench
 [ -n "$out" ] || usage
 case "$only" in *[!a-z0-9_,]*) die "--only: use names of [a-z0-9_], comma-separated" ;; esac
 case "$timeout" in ''|*[!0-9]*) die "--timeout: expected seconds, got '$timeout'" ;; esac
+case "$runid" in *[!a-z0-9]*) die "--run-id: use [a-z0-9], got '$runid'" ;; esac
+[ -n "$runid" ] || runid=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 
 mkdir -p "$out"
-: >"$out/results.txt"
-: >"$out/console.log"
+rm -f "$out/results.txt" "$out/console.log" "$out/qemu.log"
 
-append="console=ttyS0 panic=-1 oops=panic loglevel=7 mmtwin.job=$job"
+# log_buf_len: a KUnit module's whole KTAP must fit in the kernel log.
+append="console=ttyS0 panic=-1 oops=panic loglevel=7 log_buf_len=8M"
+append="$append mmtwin.job=$job mmtwin.runid=$runid"
 [ -z "$only" ] || append="$append mmtwin.only=$only"
 [ -z "$extra" ] || append="$append $extra"
 

@@ -2,18 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fetch (or find) Debian's stock 6.12 kernel image and its modules, unpacked
 # into the cache, for booting in the test VM. Prints the directory.
+#
+#   stock.sh [RELEASE]
+#
+# RELEASE defaults to the newest installed 6.12 headers' release, so the
+# image is the one the modules were built against.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 0 ] || { echo "usage: $0" >&2; exit 2; }
-
-rel=$(stock_release)
-[ -n "$rel" ] || die "cannot resolve $MMTWIN_STOCK_META (run apt-get update)"
+[ $# -le 1 ] || { echo "usage: $0 [RELEASE]" >&2; exit 2; }
+rel=${1:-$(stock_release || true)}
+[ -n "$rel" ] || die "no Debian 6.12 headers installed (run tools/vm/deps.sh)"
+case "$rel" in *[!a-z0-9.+_-]*) die "RELEASE: not a kernel release: '$rel'" ;; esac
 dir=$(stock_dir "$rel")
-if [ -f "$dir/.mmtwin-complete" ]; then
-	echo "$dir"
-	exit 0
-fi
+[ -f "$dir/.mmtwin-complete" ] && { echo "$dir"; exit 0; }
+lock_cache "$dir"
+[ -f "$dir/.mmtwin-complete" ] && { echo "$dir"; exit 0; }
 
 log "fetching Debian's linux-image-$rel"
 tmp=$(mktemp -d)

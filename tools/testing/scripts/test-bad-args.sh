@@ -39,10 +39,13 @@ expect_usage "--job: expected check, demo or bench" tools/vm/run.sh \
 expect_usage "--timeout: expected seconds" tools/vm/run.sh --kernel "$file" \
 	--initrd "$file" --job check --out /tmp --timeout soon
 expect_usage "--only: use names" tools/vm/run.sh --kernel "$file" \
-	--initrd "$file" --job check --out /tmp --only 'x y' 
+	--initrd "$file" --job check --out /tmp --only 'x y'
 expect_usage "--modules: no directory" tools/vm/initramfs.sh --release 1 \
 	--modules /nonexistent --kmods-root / --out /tmp/x
-expect_usage "usage:" tools/vm/stock.sh extra
+expect_usage "usage:" tools/vm/stock.sh 6.12.1-amd64 extra
+expect_usage "RELEASE: not a kernel release" tools/vm/stock.sh 'x;y'
+expect_usage "--run-id: use [a-z0-9]" tools/vm/run.sh --kernel "$file" \
+	--initrd "$file" --job check --out /tmp --run-id 'A B'
 expect_usage "usage:" tools/vm/run.sh --kernel
 
 [ $fails -eq 0 ] || { echo "$fails script argument checks failed"; exit 1; }

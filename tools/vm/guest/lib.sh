@@ -2,14 +2,35 @@
 # Helpers for the job scripts that run inside the test VM. Sourced.
 
 MODDIR=/lib/modules/$(uname -r)/extra
+# The kselftest install tree: run_kselftest.sh, kselftest-list.txt, <twin>/.
 SELFTESTS=/mmtwin/selftests
 
 # One section per test result; the host parses these lines:
 #   @@ BEGIN <kind> <name>
 #   ...output...
 #   @@ END <kind> <name> <exit status>
+# A section's output always ends in a newline (see run_section), so an END
+# marker is never glued to a test's last line.
 begin() { echo "@@ BEGIN $1 $2"; }
 end() { echo "@@ END $1 $2 $3"; }
+
+# run_section KIND NAME CMD...: CMD's output in a section, with its status.
+# awk ends every line, the last one too, with a newline.
+run_section()
+{
+	local kind=$1 name=$2 rc
+
+	shift 2
+	begin "$kind" "$name"
+	{ "$@" 2>&1; echo $? >/tmp/section.rc; } | awk 1
+	rc=$(cat /tmp/section.rc)
+	end "$kind" "$name" "$rc"
+}
+
+# Taint bits, printed at the start and the end of every job: the host fails
+# the run on any bit that appeared in between, except O and E (our modules
+# are out of tree and unsigned).
+taint() { echo "@@ TAINT $1 $(cat /proc/sys/kernel/tainted)"; }
 
 # Our modules in dependency order: modules.dep lists every transitive
 # dependency of a module, so fewer dependencies means earlier.
@@ -44,13 +65,17 @@ selected()
 	return 1
 }
 
-# Swap on zram, for tests that page out (walker, reclaimer).
+# Swap on zram, for tests that page out (walker, reclaimer). Every step must
+# work: a test that needs swap must not find it silently missing.
 setup_swap()
 {
-	[ -e /sys/block/zram0 ] || modprobe zram 2>/dev/null
-	[ -e /sys/block/zram0 ] || return 0
-	echo 512M >/sys/block/zram0/disksize 2>/dev/null || return 0
-	mkswap /dev/zram0 >/dev/null && swapon /dev/zram0
+	if [ ! -e /sys/block/zram0 ]; then
+		modprobe zram || return 1
+	fi
+	echo 512M >/sys/block/zram0/disksize || return 1
+	mkswap /dev/zram0 >/dev/null || return 1
+	swapon /dev/zram0 || return 1
+	grep -q '^/dev/zram0 ' /proc/swaps
 }
 
 load_twins()
