@@ -47,16 +47,58 @@
 #define __GFP_NOFAIL		0x8000u
 #define __GFP_NORETRY		0x10000u
 #define __GFP_NOMEMALLOC	0x80000u
+#define __GFP_MEMALLOC		0x20000u
+#define __GFP_COMP		0x40000u
+#define __GFP_THISNODE		0x200000u
 #define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 #define GFP_ATOMIC		(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
 #define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
 #define GFP_NOWAIT		(__GFP_KSWAPD_RECLAIM)
 
-/* One thread runs the core here: relaxed atomics are all it takes. */
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-/* Publishes a ready zone before the count that makes it visible. */
+/* The kernel's barriers, as C11 atomics: each pairs as in the kernel. */
 #define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+/* Pairs with smp_store_release(), as in the kernel. */
+#define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define buddy_cmpxchg(p, old, new) ({					\
+	__typeof__(*(p)) __old = (old);					\
+	__atomic_compare_exchange_n(p, &__old, new, false,		\
+				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE); \
+	__old;								\
+})
+
+/* Host zone indexes: DMA, DMA32, Normal, Movable. */
+#define BUDDY_ZONE_DMA		0
+#define BUDDY_ZONE_DMA32	1
+#define BUDDY_ZONE_NORMAL	2
+#define BUDDY_ZONE_MOVABLE	3
+
+/* gfp_zone() */
+static inline int buddy_gfp_zone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return BUDDY_ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return BUDDY_ZONE_DMA32;
+	if ((gfp & (__GFP_MOVABLE | __GFP_HIGHMEM)) ==
+	    (__GFP_MOVABLE | __GFP_HIGHMEM))
+		return BUDDY_ZONE_MOVABLE;
+	return BUDDY_ZONE_NORMAL;
+}
+
+/* PF_MEMALLOC, per thread. */
+extern __thread unsigned int harness_memalloc;
+static inline unsigned int buddy_reclaim_enter(void)
+{
+	unsigned int old = harness_memalloc;
+
+	harness_memalloc = 1;
+	return old;
+}
+#define buddy_reclaim_exit(t)	(harness_memalloc = (t))
+#define buddy_in_reclaim()	(harness_memalloc != 0)
+#define buddy_oom_victim()	false
 #define WARN_ON_ONCE(c)		harness_warn(!!(c), __FILE__, __LINE__)
 #define ALIGN(x, a)		(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define min(a, b)		((a) < (b) ? (a) : (b))
@@ -99,7 +141,7 @@ struct buddy_user_lock {
 extern int harness_cpu;
 extern int harness_node;
 #define __percpu
-#define buddy_percpu_alloc(t)	((t *)calloc(HARNESS_NR_CPUS, sizeof(t)))
+#define buddy_percpu_alloc(t)	((t *)buddy_vzalloc(HARNESS_NR_CPUS * sizeof(t)))
 #define buddy_percpu_free(p)	free(p)
 #define buddy_per_cpu(p, cpu)	(&(p)[cpu])
 #define buddy_this_cpu(p)	(&(p)[harness_cpu])
@@ -112,9 +154,14 @@ extern int harness_node;
 #define buddy_cond_resched()	harness_cond_resched()
 #define buddy_might_sleep()	((void)0)
 
+/* Frames are 64-byte aligned: so are the chunks holding them. */
 static inline void *buddy_vzalloc(size_t n)
 {
-	return calloc(1, n);
+	void *p = aligned_alloc(64, (n + 63) & ~63UL);
+
+	if (p)
+		memset(p, 0, n);
+	return p;
 }
 
 static inline void buddy_vfree(void *p)

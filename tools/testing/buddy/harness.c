@@ -9,6 +9,7 @@
 #include "harness.h"
 
 int harness_cpu;
+__thread unsigned int harness_memalloc;
 int harness_node;
 int harness_fail_every;
 unsigned long harness_warnings;
@@ -75,7 +76,8 @@ void harness_cond_resched(void)
 }
 
 /* A reclaimer that frees the oldest live allocations. */
-static unsigned long harness_reclaim(void *data, gfp_t gfp, unsigned int order)
+static unsigned long harness_reclaim(void *data, int nid, gfp_t gfp,
+				     unsigned int order, int highest_zoneidx)
 {
 	struct harness *h = data;
 	unsigned long freed = 0;
@@ -88,11 +90,9 @@ static unsigned long harness_reclaim(void *data, gfp_t gfp, unsigned int order)
 	return freed;
 }
 
-static void harness_wake(void *data, int zone, unsigned int order)
+static void harness_wake(void *data, int nid, int zone, unsigned int order,
+			 gfp_t gfp, int highest_zoneidx)
 {
-	(void)data;
-	(void)zone;
-	(void)order;
 }
 
 static struct mmtwin_reclaim_ops harness_reclaim_ops = {
@@ -126,7 +126,8 @@ void harness_setup(struct harness *h, int dma32_chunks, int normal_chunks,
 	memset(owned, 0, 1UL << 18);
 	memset(dirty, 1, 1UL << 18);
 	h->b = buddy_vzalloc(sizeof(*h->b));
-	buddy_init(h->b);
+	if (buddy_init(h->b, SHADOW_PFNS))
+		harness_die("buddy_init");
 	h->next_pfn = BUDDY_CHUNK_PAGES;
 	add_chunks(h, dma32_chunks, 0, 1, "DMA32");
 	add_chunks(h, normal_chunks, 0, 2, "Normal");
