@@ -130,9 +130,9 @@ static inline int mmtwin_precise_page_mapcount(struct folio *folio,
 #endif
 
 /*
- * SLUB twin: a pointer and a word changed together by one cmpxchg16b
- * without the lock prefix, as the per-CPU {freelist, tid}: atomic against
- * this CPU's interrupts, which is all a CPU's own data needs. The
+ * SLUB twin: a pointer and a word changed together by one cmpxchg16b.
+ * The _local one has no lock prefix, for the per-CPU {freelist, tid}:
+ * atomic against this CPU's interrupts, all a CPU's own data needs. The
  * kernel's this_cpu_try_cmpxchg128() may call an emulation modules cannot
  * link to. 6.6 replaced cmpxchg_double_local() by try_cmpxchg128_local().
  */
@@ -146,7 +146,14 @@ union mmtwin_pair {
 #endif
 } __aligned(2 * sizeof(void *));
 
+/* The same, locked, for a pair other CPUs change too (a slab's). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define mmtwin_cmpxchg_pair(pair, optr, oword, nptr, nword)		\
+({									\
+	union mmtwin_pair __old = { .ptr = (optr), .word = (oword) };	\
+	union mmtwin_pair __new = { .ptr = (nptr), .word = (nword) };	\
+	try_cmpxchg128(&(pair)->full, &__old.full, __new.full);		\
+})
 #define mmtwin_cmpxchg_pair_local(pair, optr, oword, nptr, nword)	\
 ({									\
 	union mmtwin_pair __old = { .ptr = (optr), .word = (oword) };	\
@@ -154,6 +161,8 @@ union mmtwin_pair {
 	try_cmpxchg128_local(&(pair)->full, &__old.full, __new.full);	\
 })
 #else
+#define mmtwin_cmpxchg_pair(pair, optr, oword, nptr, nword)		\
+	cmpxchg_double(&(pair)->ptr, &(pair)->word, optr, oword, nptr, nword)
 #define mmtwin_cmpxchg_pair_local(pair, optr, oword, nptr, nword)	\
 	cmpxchg_double_local(&(pair)->ptr, &(pair)->word, optr, oword,	\
 			     nptr, nword)

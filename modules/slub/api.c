@@ -108,9 +108,9 @@ static void *twin_kmalloc_large(size_t size, gfp_t gfp, int node,
 	void *ptr = NULL;
 
 	if (order <= MAX_PAGE_ORDER)
-		page = mmtwin_alloc_pages(gfp, order);
+		page = mmtwin_alloc_pages_node(node, gfp | __GFP_COMP, order);
 	if (page) {
-		mmtwin_page_frame(page)->owner_flags = SLUB_FRAME_LARGE;
+		mmtwin_page_frame(page)->owner_flags |= SLUB_FRAME_LARGE;
 		ptr = page_address(page);
 	}
 	trace_kmalloc(caller, ptr, size, PAGE_SIZE << order, gfp, node);
@@ -158,7 +158,7 @@ static void do_kfree(const void *object, unsigned long caller)
 	if (!slab)
 		return;
 	if (slab->owner_flags & SLUB_FRAME_LARGE) {
-		slab->owner_flags = 0;
+		slab->owner_flags &= ~SLUB_FRAME_LARGE;
 		mmtwin_free_pages(mmtwin_frame_page(slab), slab->order);
 		return;
 	}

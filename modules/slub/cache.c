@@ -128,7 +128,7 @@ static int set_geometry(struct mmtwin_kmem_cache *s, unsigned int size,
 
 static gfp_t cache_allocflags(slab_flags_t flags)
 {
-	gfp_t gfp = 0;
+	gfp_t gfp = __GFP_COMP;
 
 	if (flags & SLAB_CACHE_DMA)
 		gfp |= GFP_DMA;

@@ -46,7 +46,8 @@
  * @pair: @freelist and @tid as the cmpxchg sees them
  * @slab: the active slab, frozen: only this CPU allocates from it
  * @partial: slabs with free objects kept for this CPU, linked by slab_next
- * @partial_slabs: how many (6.12 keeps it in the first slab's ->slabs)
+ * @partial_slabs: how many (6.12 keeps it in the first slab's ->slabs;
+ *	here the CPU's own counter, read without the first slab)
  * @lock: the slow paths' lock (local_lock, as the kernel's)
  */
 struct slub_cpu {
@@ -111,9 +112,9 @@ struct mmtwin_kmem_cache {
 };
 
 /*
- * The slab view of the head frame of a slab's buddy block (struct slab).
- * @counters packs inuse:16, objects:15 and frozen:1 as 6.12 does; the slab
- * state changes through slab_update_freelist() only.
+ * A slab's counters word (the buddy frame's, as struct slab's): inuse:16,
+ * objects:15, frozen:1; the slab state changes through
+ * slub_update_freelist() only.
  */
 union slub_counters {
 	unsigned long counters;
@@ -124,10 +125,11 @@ union slub_counters {
 	};
 };
 
-#define SLUB_FRAME_SLAB		BIT(0)	/* owner_flags: frame heads a slab */
-#define SLUB_FRAME_PARTIAL	BIT(1)	/* ... on its node's partial list */
-#define SLUB_FRAME_LARGE	BIT(2)	/* ... a large kmalloc block */
-#define SLUB_FRAME_FULL		BIT(3)	/* ... on its node's full list */
+/* owner_flags of a slab's head frame (the buddy names the first ones). */
+#define SLUB_FRAME_SLAB		MMTWIN_OF_SLAB
+#define SLUB_FRAME_PARTIAL	MMTWIN_OF_NODE_PARTIAL
+#define SLUB_FRAME_LARGE	MMTWIN_OF_OWNER0	/* large kmalloc block */
+#define SLUB_FRAME_FULL		(MMTWIN_OF_OWNER0 << 1)	/* on n->full */
 
 struct seq_file;
 

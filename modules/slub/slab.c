@@ -6,25 +6,25 @@
  * SLAB_TYPESAFE_BY_RCU caches).
  *
  * The slab state (freelist and counters) lives in the head frame of the
- * slab's block. It changes only through slub_update_freelist(): a
- * compare-and-exchange of both under the slab's bit lock in
- * frame->private, the path 6.12 takes without cmpxchg_double.
+ * slab's block, the buddy's slab view of it (struct slab's fields). It
+ * changes only through slub_update_freelist(): one cmpxchg16b of both,
+ * as 6.12 does with __CMPXCHG_DOUBLE.
  */
 #include <linux/mm.h>
-#include <linux/bit_spinlock.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 
 #include "internal.h"
 
-#define SLUB_SLAB_LOCK_BIT	0	/* in frame->private */
-
 static_assert(sizeof(struct rcu_head) <= sizeof(struct list_head));
 static_assert(sizeof(union slub_counters) == sizeof(unsigned long));
+static_assert(offsetof(struct mmtwin_frame, counters) ==
+	      offsetof(struct mmtwin_frame, freelist) +
+	      offsetof(union mmtwin_pair, word));
 
 void *slub_slab_address(const struct mmtwin_frame *slab)
 {
-	return page_address(mmtwin_frame_page(slab));
+	return mmtwin_frame_address(slab);
 }
 
 int slub_slab_nid(const struct mmtwin_frame *slab)
@@ -37,35 +37,15 @@ unsigned int slub_slab_order(const struct mmtwin_frame *slab)
 	return slab->order;
 }
 
-/*
- * The head frame of the buddy block holding @addr: the aligned frames of
- * each order below it, nearest first; only a block's head has a state.
- */
+/* virt_to_slab(): the head frame of the block holding @addr, in O(1). */
 struct mmtwin_frame *slub_virt_to_frame(const void *addr)
 {
-	struct page *page = virt_to_page(addr);
-	struct mmtwin_frame *frame = mmtwin_page_frame(page);
-	unsigned long pfn = page_to_pfn(page);
-	unsigned int order;
-
-	if (!frame)
-		return NULL;
-	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
-		struct mmtwin_frame *head = frame - (pfn & ((1UL << order) - 1));
-
-		if (READ_ONCE(head->state) == MMTWIN_FRAME_ALLOC)
-			return head->order >= order ? head : NULL;
-	}
-	return NULL;
+	return mmtwin_virt_to_frame(addr);
 }
 
-/*
- * The packed counters live in the frame's inuse word, to become the
- * buddy's slab view's counters.
- */
 union slub_counters slub_counters_read(const struct mmtwin_frame *slab)
 {
-	union slub_counters c = { .counters = READ_ONCE(slab->inuse) };
+	union slub_counters c = { .counters = READ_ONCE(slab->counters) };
 
 	return c;
 }
@@ -80,38 +60,28 @@ void slub_slab_set(struct mmtwin_frame *slab, void *freelist,
 		   union slub_counters c)
 {
 	WRITE_ONCE(slab->freelist, freelist);
-	WRITE_ONCE(slab->inuse, (unsigned int)c.counters);
+	WRITE_ONCE(slab->counters, c.counters);
 }
 
-/* __slab_update_freelist(): both words, if both are still as read. */
+/* __update_freelist_fast(): both words, if both are still as read. */
 bool slub_update_freelist(struct mmtwin_frame *slab, void *old_fl,
 			  unsigned long old_c, void *new_fl,
 			  unsigned long new_c)
 {
-	unsigned long flags;
-	bool done = false;
+	union mmtwin_pair *pair = (union mmtwin_pair *)&slab->freelist;
 
-	local_irq_save(flags);
-	bit_spin_lock(SLUB_SLAB_LOCK_BIT, &slab->private);
-	if (slab->freelist == old_fl && slab->inuse == (unsigned int)old_c) {
-		slab->freelist = new_fl;
-		slab->inuse = new_c;
-		done = true;
-	}
-	bit_spin_unlock(SLUB_SLAB_LOCK_BIT, &slab->private);
-	local_irq_restore(flags);
-	return done;
+	return mmtwin_cmpxchg_pair(pair, old_fl, old_c, new_fl, new_c);
 }
 
 /* The per-CPU partial chain shares the list link, as in struct slab. */
 struct mmtwin_frame *slub_slab_next(const struct mmtwin_frame *slab)
 {
-	return (struct mmtwin_frame *)slab->lru.next;
+	return slab->next;
 }
 
 void slub_slab_set_next(struct mmtwin_frame *slab, struct mmtwin_frame *next)
 {
-	slab->lru.next = (struct list_head *)next;
+	slab->next = next;
 }
 
 /*
@@ -218,7 +188,7 @@ static void untrack_slab(struct mmtwin_kmem_cache *s,
  * the smallest order that holds one object.
  */
 static struct page *alloc_slab_pages(struct mmtwin_kmem_cache *s, gfp_t gfp,
-				     unsigned int *order)
+				     int node, unsigned int *order)
 {
 	gfp_t first = (gfp | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL;
 	struct page *page;
@@ -226,18 +196,18 @@ static struct page *alloc_slab_pages(struct mmtwin_kmem_cache *s, gfp_t gfp,
 	*order = s->geo.order;
 	if ((first & __GFP_DIRECT_RECLAIM) && s->geo.order > s->geo.min_order)
 		first = (first | __GFP_NOMEMALLOC) & ~__GFP_RECLAIM;
-	page = mmtwin_alloc_pages(first, *order);
+	page = mmtwin_alloc_pages_node(node, first, *order);
 	if (page || s->geo.order == s->geo.min_order)
 		return page;
 	*order = s->geo.min_order;
-	return mmtwin_alloc_pages(gfp, *order);
+	return mmtwin_alloc_pages_node(node, gfp, *order);
 }
 
 /**
  * slub_new_slab - a slab with every object free and constructed
  * @s: the cache
  * @gfp: the allocation's flags (the cache's allocflags are added)
- * @node: wanted node, or NUMA_NO_NODE (placement is the buddy's)
+ * @node: wanted node, or NUMA_NO_NODE for this CPU's
  *
  * Return: the slab's head frame, not frozen, on no list; or NULL.
  */
@@ -251,15 +221,14 @@ struct mmtwin_frame *slub_new_slab(struct mmtwin_kmem_cache *s, gfp_t gfp,
 	struct page *page;
 	void *base;
 
-	gfp &= ~(__GFP_ZERO | __GFP_COMP);
-	page = alloc_slab_pages(s, gfp | s->allocflags, &order);
+	gfp &= ~__GFP_ZERO;
+	page = alloc_slab_pages(s, gfp | s->allocflags, node, &order);
 	if (!page)
 		return NULL;
 	slab = mmtwin_page_frame(page);
 	base = page_address(page);
 	slab->slab_cache = s;
-	slab->private = 0;
-	slab->owner_flags = SLUB_FRAME_SLAB;
+	slab->owner_flags |= SLUB_FRAME_SLAB;	/* kept: PFMEMALLOC */
 	if (track_slab(s, slab)) {
 		slab->owner_flags = 0;
 		mmtwin_free_pages(page, order);
@@ -284,8 +253,7 @@ static void free_slab_now(struct mmtwin_kmem_cache *s,
 	untrack_slab(s, slab);
 	slab->slab_cache = NULL;
 	slab->freelist = NULL;
-	slab->inuse = 0;
-	slab->private = 0;
+	slab->counters = 0;
 	slab->owner_flags = 0;
 	INIT_LIST_HEAD(&slab->lru);
 	mmtwin_free_pages(mmtwin_frame_page(slab), order);
