@@ -3,7 +3,7 @@
  * The control file: test caches and tagged objects from a shell.
  *
  *   create <cache> <size> [align=<n>] [debug=<FZPUT>] [hwcache] [reclaim]
- *          [rcu] [hardened] [random]
+ *          [rcu] [ctor] [hardened] [random]
  *   destroy <cache>                only caches made here, with no tags
  *   alloc <tag> <cache> <nr>       nr objects of any twin cache
  *   kmalloc <tag> <size> <nr>      nr mmtwin_kmalloc(size) objects
@@ -111,8 +111,14 @@ static int parse_debug(const char *letters, slab_flags_t *flags)
 	return 0;
 }
 
+/* The "ctor" option's constructor: the first byte zeroed (any size). */
+static void control_ctor(void *object)
+{
+	*(u8 *)object = 0;
+}
+
 static int parse_option(char *word, unsigned int *align, slab_flags_t *flags,
-			struct slub_options *opts)
+			struct slub_options *opts, bool *ctor)
 {
 	if (str_has_prefix(word, "align="))
 		return kstrtouint(word + 6, 10, align);
@@ -124,6 +130,8 @@ static int parse_option(char *word, unsigned int *align, slab_flags_t *flags,
 		*flags |= SLAB_RECLAIM_ACCOUNT;
 	else if (!strcmp(word, "rcu"))
 		*flags |= SLAB_TYPESAFE_BY_RCU;
+	else if (!strcmp(word, "ctor"))
+		*ctor = true;
 	else if (!strcmp(word, "hardened"))
 		opts->hardened = true;
 	else if (!strcmp(word, "random"))
@@ -141,19 +149,21 @@ static int control_create(char *args)
 	struct mmtwin_kmem_cache *s;
 	struct control_cache *cc;
 	unsigned int align = 0, bytes;
+	bool ctor = false;
 	int ret;
 
 	if (!name || !size || !word_valid(name))
 		return -EINVAL;
 	ret = kstrtouint(size, 10, &bytes);
 	while (!ret && (word = strsep(&args, " ")))
-		ret = parse_option(word, &align, &flags, &opts);
+		ret = parse_option(word, &align, &flags, &opts, &ctor);
 	if (ret)
 		return ret;
 	cc = kzalloc(sizeof(*cc), GFP_KERNEL);
 	if (!cc)
 		return -ENOMEM;
-	s = slub_cache_create(name, bytes, align, flags, NULL, &opts);
+	s = slub_cache_create(name, bytes, align, flags,
+			      ctor ? control_ctor : NULL, &opts);
 	if (IS_ERR(s)) {
 		kfree(cc);
 		return PTR_ERR(s);
