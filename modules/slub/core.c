@@ -93,7 +93,8 @@ static void *take_freelist(struct mmtwin_frame *slab, bool freeze)
 /*
  * deactivate_slab(): hand a CPU's slab back, its per-CPU freelist spliced
  * in front of the slab's own (remote frees), then unfrozen; it goes to
- * its node's partial list, or back to the buddy when empty and the node
+ * its node's partial list (to the tail if other CPUs freed into it, as
+ * they may go on doing), or back to the buddy when empty and the node
  * has min_partial slabs, or to no list when full.
  */
 static void deactivate_slab(struct mmtwin_kmem_cache *s,
@@ -102,6 +103,7 @@ static void deactivate_slab(struct mmtwin_kmem_cache *s,
 	struct slub_node *n = slub_get_node(s, slub_slab_nid(slab));
 	void *tail = NULL, *p;
 	union slub_counters old, new;
+	bool remote_frees = slub_slab_freelist(slab);
 	unsigned int free_delta = 0;
 	void *old_fl, *new_fl;
 	unsigned long flags;
@@ -128,7 +130,7 @@ static void deactivate_slab(struct mmtwin_kmem_cache *s,
 		slub_discard_slab(s, slab);
 	} else if (new_fl) {
 		spin_lock_irqsave(&n->list_lock, flags);
-		slub_add_partial(n, slab, true);
+		slub_add_partial(n, slab, remote_frees);
 		spin_unlock_irqrestore(&n->list_lock, flags);
 	}
 }
