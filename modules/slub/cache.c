@@ -13,6 +13,7 @@
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/stackdepot.h>
 
 #include "internal.h"
 
@@ -171,7 +172,11 @@ struct mmtwin_kmem_cache *slub_cache_create(const char *name,
 	s->random = get_random_long();
 	s->allocflags = cache_allocflags(flags);
 	xa_init_flags(&s->slabs, XA_FLAGS_LOCK_IRQ);
-	err = set_geometry(s, size, align, flags, ctor);
+	/* User tracking saves stacks: the depot must exist (may sleep). */
+	if (flags & SLAB_STORE_USER)
+		err = stack_depot_init();
+	if (!err)
+		err = set_geometry(s, size, align, flags, ctor);
 	if (!err)
 		err = slub_init_random_seq(s);
 	if (!err)

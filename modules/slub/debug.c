@@ -78,15 +78,22 @@ static void init_object(struct mmtwin_kmem_cache *s, u8 *p, u8 val)
 		memset(p + poison_size, val, s->geo.inuse - poison_size);
 }
 
-static void set_track(struct mmtwin_kmem_cache *s, void *object,
-		      enum slub_track_item item, unsigned long addr, gfp_t gfp)
+/* set_track_prepare(): this stack in the depot, before any lock. */
+static u32 save_stack(gfp_t gfp)
 {
-	struct slub_track *t = slub_get_track(s, object, item);
 	unsigned long entries[SLUB_TRACK_DEPTH];
 	unsigned int nr;
 
 	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 3);
-	t->handle = stack_depot_save(entries, nr, gfp & ~__GFP_ZERO);
+	return stack_depot_save(entries, nr, gfp & ~__GFP_ZERO);
+}
+
+static void set_track(struct mmtwin_kmem_cache *s, void *object,
+		      enum slub_track_item item, unsigned long addr, u32 handle)
+{
+	struct slub_track *t = slub_get_track(s, object, item);
+
+	t->handle = handle;
 	t->addr = addr;
 	t->cpu = raw_smp_processor_id();
 	t->pid = current->pid;
@@ -462,7 +469,7 @@ void *slub_alloc_debug(struct mmtwin_kmem_cache *s, gfp_t gfp, int node,
 	if (!object)
 		object = alloc_from_new_slab(s, gfp, node, orig_size);
 	if (object && debug_flags(s, SLAB_STORE_USER))
-		set_track(s, object, SLUB_TRACK_ALLOC, addr, gfp);
+		set_track(s, object, SLUB_TRACK_ALLOC, addr, save_stack(gfp));
 	return object;
 }
 
@@ -490,7 +497,7 @@ static bool free_checks(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab,
 /* free_debug_processing(): checks, tracks, then the object is inactive. */
 static bool free_debug_processing(struct mmtwin_kmem_cache *s,
 				  struct mmtwin_frame *slab, void *object,
-				  unsigned long addr)
+				  unsigned long addr, u32 handle)
 {
 	if (debug_flags(s, SLAB_CONSISTENCY_CHECKS) &&
 	    !free_checks(s, slab, object)) {
@@ -498,7 +505,7 @@ static bool free_debug_processing(struct mmtwin_kmem_cache *s,
 		return false;
 	}
 	if (debug_flags(s, SLAB_STORE_USER))
-		set_track(s, object, SLUB_TRACK_FREE, addr, GFP_NOWAIT);
+		set_track(s, object, SLUB_TRACK_FREE, addr, handle);
 	trace_object(s, slab, object, false);
 	init_object(s, object, SLUB_RED_INACTIVE);
 	return true;
@@ -512,10 +519,14 @@ void slub_free_debug(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab,
 	union slub_counters c;
 	bool discard = false;
 	unsigned long flags;
+	u32 handle = 0;
 	void *prior;
 
+	/* Not GFP_NOWAIT: waking kswapd from a free could deadlock. */
+	if (debug_flags(s, SLAB_STORE_USER))
+		handle = save_stack(__GFP_NOWARN);
 	spin_lock_irqsave(&n->list_lock, flags);
-	if (free_debug_processing(s, slab, object, addr)) {
+	if (free_debug_processing(s, slab, object, addr, handle)) {
 		prior = slub_slab_freelist(slab);
 		c = slub_counters_read(slab);
 		c.inuse--;
