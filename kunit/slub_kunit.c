@@ -363,6 +363,28 @@ static void test_kfree_order3(struct kunit *test)
 	mmtwin_kmem_cache_destroy(s);
 }
 
+/* The buddy's shrinker registry reaches the twin's empty slabs. */
+static void test_shrinker(struct kunit *test)
+{
+	struct mmtwin_kmem_cache *s = test_cache(test, "TestSlub_shrinker", 256, 0);
+	unsigned int i, n = 8 * s->geo.objects;
+	void **p = kunit_kcalloc(test, n, sizeof(void *), GFP_KERNEL);
+	int nid;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < n; i++)
+		p[i] = mmtwin_kmem_cache_alloc(s, GFP_KERNEL);
+	for (i = 0; i < n; i++)
+		mmtwin_kmem_cache_free(s, p[i]);
+	slub_flush_all(s);
+	/* Nodes keep min_partial empty slabs; the shrinker takes them. */
+	KUNIT_EXPECT_GT(test, cache_slabs(s), 0);
+	for_each_online_node(nid)
+		mmtwin_buddy_shrink_slab(GFP_KERNEL, nid, 0);
+	KUNIT_EXPECT_EQ(test, cache_slabs(s), 0);
+	mmtwin_kmem_cache_destroy(s);
+}
+
 /* Above kmalloc-8k: a compound block straight from the buddy. */
 static void test_kmalloc_large(struct kunit *test)
 {
@@ -608,6 +630,7 @@ static struct kunit_case mmtwin_slub_cases[] = {
 	KUNIT_CASE(test_gfp_zero),
 	KUNIT_CASE(test_bulk),
 	KUNIT_CASE(test_kfree_order3),
+	KUNIT_CASE(test_shrinker),
 	KUNIT_CASE(test_kmalloc_large),
 	KUNIT_CASE(test_poison_bytes),
 	KUNIT_CASE(test_hardened_freeptr),

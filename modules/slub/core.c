@@ -732,6 +732,55 @@ int slub_shrink(struct mmtwin_kmem_cache *s)
 }
 EXPORT_SYMBOL_IF_KUNIT(slub_shrink);
 
+/*
+ * For the reclaimer's shrinker: pages in empty slabs on @nid's partial
+ * list, and giving up to @max_pages of them back. Spinlocks only, so
+ * any reclaim context may call these; no CPU flush (that sleeps).
+ */
+unsigned long slub_count_empty(struct mmtwin_kmem_cache *s, int nid)
+{
+	struct slub_node *n = slub_get_node(s, nid);
+	struct mmtwin_frame *slab;
+	unsigned long flags, pages = 0;
+
+	if (!n || !READ_ONCE(n->nr_partial))
+		return 0;
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry(slab, &n->partial, lru)
+		if (!slub_counters_read(slab).inuse)
+			pages += 1UL << slub_slab_order(slab);
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return pages;
+}
+
+unsigned long slub_discard_empty(struct mmtwin_kmem_cache *s, int nid,
+				 unsigned long max_pages)
+{
+	struct slub_node *n = slub_get_node(s, nid);
+	struct mmtwin_frame *slab, *next;
+	unsigned long flags, pages = 0;
+	LIST_HEAD(discard);
+
+	if (!n || !READ_ONCE(n->nr_partial))
+		return 0;
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry_safe(slab, next, &n->partial, lru) {
+		if (pages >= max_pages)
+			break;
+		if (slub_counters_read(slab).inuse)
+			continue;
+		slub_remove_partial(n, slab);
+		list_add(&slab->lru, &discard);
+		pages += 1UL << slub_slab_order(slab);
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	list_for_each_entry_safe(slab, next, &discard, lru) {
+		list_del(&slab->lru);
+		slub_discard_slab(s, slab);
+	}
+	return pages;
+}
+
 /* count_partial(): @what of the node's partial slabs, under its lock. */
 static unsigned long count_partial(struct slub_node *n, enum slub_count what)
 {

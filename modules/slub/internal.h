@@ -262,6 +262,9 @@ enum slub_count {
 unsigned long slub_count(struct mmtwin_kmem_cache *s, enum slub_count what,
 			 unsigned long *per_node);
 unsigned long slub_count_free_partial(struct mmtwin_kmem_cache *s);
+unsigned long slub_count_empty(struct mmtwin_kmem_cache *s, int nid);
+unsigned long slub_discard_empty(struct mmtwin_kmem_cache *s, int nid,
+				 unsigned long max_pages);
 
 /* kmalloc.c */
 int slub_kmalloc_init(void);

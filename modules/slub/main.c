@@ -5,6 +5,7 @@
  * page goes back to the twin buddy.
  */
 #include <linux/module.h>
+#include <linux/shrinker.h>
 
 #include <mmtwin/core.h>
 
@@ -17,6 +18,49 @@ struct slub_options slub_default_opts = {
 };
 
 unsigned int slub_max_order = SLUB_DEFAULT_MAX_ORDER;
+
+/*
+ * The reclaimer's way in: empty partial slabs, counted and freed in
+ * pages, through the buddy's shrinker registry (neither module calls the
+ * other directly). A reclaim running while a cache is being created or
+ * destroyed skips this round.
+ */
+static unsigned long slub_shrink_count(struct mmtwin_shrinker *sh,
+				       struct mmtwin_shrink_control *sc)
+{
+	struct mmtwin_kmem_cache *s;
+	unsigned long pages = 0;
+
+	if (!mutex_trylock(&slub_caches_lock))
+		return 0;
+	list_for_each_entry(s, &slub_caches, list)
+		pages += slub_count_empty(s, sc->nid);
+	mutex_unlock(&slub_caches_lock);
+	return pages ? pages : SHRINK_EMPTY;
+}
+
+static unsigned long slub_shrink_scan(struct mmtwin_shrinker *sh,
+				      struct mmtwin_shrink_control *sc)
+{
+	struct mmtwin_kmem_cache *s;
+	unsigned long freed = 0;
+
+	if (!mutex_trylock(&slub_caches_lock))
+		return SHRINK_STOP;
+	list_for_each_entry(s, &slub_caches, list) {
+		if (freed >= sc->nr_to_scan)
+			break;
+		freed += slub_discard_empty(s, sc->nid, sc->nr_to_scan - freed);
+	}
+	mutex_unlock(&slub_caches_lock);
+	return freed;
+}
+
+static struct mmtwin_shrinker slub_shrinker = {
+	.count_objects = slub_shrink_count,
+	.scan_objects = slub_shrink_scan,
+	.seeks = DEFAULT_SEEKS,
+};
 
 static struct mmtwin_twin slub_twin = {
 	.name = "slub",
@@ -43,11 +87,15 @@ static int __init mmtwin_slub_init(void)
 		return ret;
 	}
 	slub_debugfs_init(slub_twin.debugfs_dir);
+	ret = mmtwin_buddy_register_shrinker(&slub_shrinker);
+	if (ret)
+		pr_warn("mmtwin_slub: no shrinker: %d\n", ret);
 	return 0;
 }
 
 static void __exit mmtwin_slub_exit(void)
 {
+	mmtwin_buddy_unregister_shrinker(&slub_shrinker);
 	slub_control_free_all();
 	slub_kmalloc_exit();
 	slub_release_all();
