@@ -16,7 +16,9 @@
 
 /*
  * calculate_alignment(): SLAB_HWCACHE_ALIGN asks for cache-line alignment,
- * halved while the object fits twice in what is left; never below a word.
+ * halved while the object fits twice in what is left; never below
+ * arch_slab_minalign() (__alignof__(unsigned long long) on x86-64) or a
+ * word.
  */
 unsigned int slub_calculate_alignment(slab_flags_t flags, unsigned int align,
 				      unsigned int size,
@@ -29,6 +31,7 @@ unsigned int slub_calculate_alignment(slab_flags_t flags, unsigned int align,
 			ralign /= 2;
 		align = max(align, ralign);
 	}
+	align = max(align, SLUB_ARCH_SLAB_MINALIGN);
 	return ALIGN(align, (unsigned int)sizeof(void *));
 }
 EXPORT_SYMBOL_IF_KUNIT(slub_calculate_alignment);

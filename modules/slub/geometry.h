@@ -14,6 +14,7 @@
 #define SLUB_MAX_PARTIAL	10	/* MAX_PARTIAL */
 #define SLUB_MAX_OBJS_PER_SLAB	32767	/* MAX_OBJS_PER_PAGE: objects is u15 */
 #define SLUB_DEFAULT_MAX_ORDER	3	/* PAGE_ALLOC_COSTLY_ORDER */
+#define SLUB_ARCH_SLAB_MINALIGN	8U	/* x86-64's ARCH_SLAB_MINALIGN */
 
 /* Debug flags: a cache with any of them takes the slow, checked paths. */
 #define SLUB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \

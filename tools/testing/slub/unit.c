@@ -153,6 +153,8 @@ static void test_odd_sizes(void)
 	EXPECT_EQ(slub_calculate_alignment(SLAB_HWCACHE_ALIGN, 8, 20, 64), 32,
 		  "hwcache 20");
 	EXPECT_EQ(slub_calculate_alignment(0, 2, 20, 64), 8, "word minimum");
+	EXPECT_EQ(slub_calculate_alignment(0, 0, 20, 64), 8,
+		  "no alignment asked: arch_slab_minalign()");
 
 	/* An object larger than slab_max_order allows: get_order(size). */
 	slub_calculate_geometry(&g, 40000, 8, 0, false, &vm_limits);
