@@ -200,8 +200,8 @@ def check_taint(t, taint):
         return
     new = int(taint["end"]) & ~int(taint["start"]) & ~TAINT_ALLOWED
     letters = "".join(c for i, c in enumerate(TAINT_LETTERS) if new >> i & 1)
-    t.add("PASS" if not new else "FAIL",
-          f"kernel not tainted by the run (new bits {new:#x} {letters})".rstrip())
+    t.add("PASS" if not new else "FAIL", "kernel not tainted by the run"
+          + (f" (new bits {new:#x}: {letters})" if new else ""))
 
 
 def kunit_cases(group, prefix=""):
@@ -291,10 +291,15 @@ def report_program(t, prog, status, reason, nested):
 def report_kselftests(t, expected, rc, body):
     """The kernel runner's KTAP: one line a program, its output behind '# '."""
     lines = body.splitlines()
-    plan = next((int(m.group(1)) for m in map(TAP_PLAN.match, lines) if m), None)
     seen = []
     prog, nested = None, []
+    # The runner prints one TAP stream per collection, each with its plan.
+    plans = []
     for line in lines:
+        m = TAP_PLAN.match(line)
+        if m:
+            plans.append([int(m.group(1)), 0])
+            continue
         m = RUNNER_HDR.match(line)
         if m:
             prog, nested = f"{m.group(1)}:{m.group(2)}", []
@@ -308,14 +313,17 @@ def report_kselftests(t, expected, rc, body):
                 t.fail(f"kselftest runner: result '{line}' does not match {prog}")
             report_program(t, prog, status, m.group(4) or "", nested)
             seen.append(prog)
+            if plans:
+                plans[-1][1] += 1
             prog = None
             continue
         if prog is not None and line.startswith("#"):
             nested.append(line[2:] if line.startswith("# ") else line[1:])
     if prog is not None:
         t.fail(f"kselftest {prog}: did not finish", "\n".join(nested))
-    if plan is not None and plan != len(seen):
-        t.fail(f"kselftest runner: plan 1..{plan} but {len(seen)} programs reported", body)
+    for plan, reported in plans:
+        if plan != reported:
+            t.fail(f"kselftest runner: plan 1..{plan} but {reported} programs reported", body)
     for p in expected:
         if p not in seen:
             t.fail(f"kselftest {p}: never ran", body[-2000:])
