@@ -47,6 +47,8 @@
 #define buddy_irq_save(f)	local_irq_save(f)
 #define buddy_irq_restore(f)	local_irq_restore(f)
 #define buddy_node_id()		numa_node_id()
+#define buddy_node_cpus(nid)	cpumask_weight(cpumask_of_node(nid))
+#define buddy_online_cpus()	num_online_cpus()
 
 /* Zone indexes the core needs by name (enum zone_type). */
 #ifdef CONFIG_ZONE_DMA
@@ -58,8 +60,14 @@
 #define BUDDY_ZONE_NORMAL	ZONE_NORMAL
 #define buddy_gfp_zone(gfp)	gfp_zone(gfp)
 
+/* post_alloc_hook(): zero on __GFP_ZERO, or always with init_on_alloc. */
+#define buddy_want_init(gfp)	want_init_on_alloc(gfp)
+
 /* ALLOC -> NONE and the like: returns the value found. */
 #define buddy_cmpxchg(p, old, new)	cmpxchg(p, old, new)
+
+/* Where the userspace harness widens a race window; nothing here. */
+#define buddy_race_window()	do { } while (0)
 
 /* Reclaimers run with PF_MEMALLOC: they may dip, never recurse. */
 #define buddy_reclaim_enter()	memalloc_noreclaim_save()

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Userspace stand-ins for the kernel primitives modules/buddy/shim.h maps.
- * One thread plays every CPU: harness_cpu says which one "runs". Locks are
- * flags that catch recursion and unbalanced unlocks.
+ * Each thread plays one CPU at a time: its harness_cpu says which. Locks
+ * are error-checking mutexes, so recursion and unbalanced unlocks abort.
  */
 #ifndef _BUDDY_USER_SHIM_H
 #define _BUDDY_USER_SHIM_H
 
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,9 @@
 	__old;								\
 })
 
+/* init_on_alloc is off here: only __GFP_ZERO zeroes. */
+#define buddy_want_init(gfp)	((gfp) & __GFP_ZERO)
+
 /* Host zone indexes: DMA, DMA32, Normal, Movable. */
 #define BUDDY_ZONE_DMA		0
 #define BUDDY_ZONE_DMA32	1
@@ -87,6 +91,11 @@ static inline int buddy_gfp_zone(gfp_t gfp)
 	return BUDDY_ZONE_NORMAL;
 }
 
+/* Threaded tests widen race windows with this (a short sleep when set). */
+extern int harness_race_window_us;
+void harness_race_window(void);
+#define buddy_race_window()	harness_race_window()
+
 /* PF_MEMALLOC, per thread. */
 extern __thread unsigned int harness_memalloc;
 static inline unsigned int buddy_reclaim_enter(void)
@@ -104,6 +113,7 @@ static inline unsigned int buddy_reclaim_enter(void)
 #define min(a, b)		((a) < (b) ? (a) : (b))
 #define max(a, b)		((a) > (b) ? (a) : (b))
 #define clamp(v, lo, hi)	min(max(v, lo), hi)
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define min_t(t, a, b)		min((t)(a), (t)(b))
 #define max_t(t, a, b)		max((t)(a), (t)(b))
 
@@ -121,25 +131,30 @@ static inline size_t strscpy(char *d, const char *s, size_t n)
 int harness_warn(int cond, const char *file, int line);
 
 
-/* Locks: flags checked for recursion; interrupts do not exist here. */
+/* Locks: error-checking mutexes; interrupts do not exist here. */
 struct buddy_user_lock {
+	pthread_mutex_t m;
 	int held;
 };
 
+void buddy_user_lock_init(struct buddy_user_lock *l);
+void buddy_user_lock(struct buddy_user_lock *l);
+void buddy_user_unlock(struct buddy_user_lock *l);
+
 #define buddy_lock_t		struct buddy_user_lock
-#define buddy_lock_init(l)	((l)->held = 0)
-#define buddy_lock(l, f)	do { (void)(f); assert(!(l)->held); (l)->held = 1; } while (0)
-#define buddy_unlock(l, f)	do { (void)(f); assert((l)->held); (l)->held = 0; } while (0)
-#define buddy_spin_lock(l)	buddy_lock(l, 0)
-#define buddy_spin_unlock(l)	buddy_unlock(l, 0)
-#define buddy_assert_held(l)	assert((l)->held)
+#define buddy_lock_init(l)	buddy_user_lock_init(l)
+#define buddy_lock(l, f)	do { (void)(f); buddy_user_lock(l); } while (0)
+#define buddy_unlock(l, f)	do { (void)(f); buddy_user_unlock(l); } while (0)
+#define buddy_spin_lock(l)	buddy_user_lock(l)
+#define buddy_spin_unlock(l)	buddy_user_unlock(l)
+#define buddy_assert_held(l)	assert(READ_ONCE((l)->held))
 #define buddy_irq_save(f)	((f) = 0)
 #define buddy_irq_restore(f)	((void)(f))
 
 /* Per-CPU data: an array; harness_cpu is the CPU running the core. */
 #define HARNESS_NR_CPUS		2
-extern int harness_cpu;
-extern int harness_node;
+extern __thread int harness_cpu;
+extern __thread int harness_node;
 #define __percpu
 #define buddy_percpu_alloc(t)	((t *)buddy_vzalloc(HARNESS_NR_CPUS * sizeof(t)))
 #define buddy_percpu_free(p)	free(p)
@@ -148,6 +163,9 @@ extern int harness_node;
 #define buddy_raw_cpu(p)	(&(p)[harness_cpu])
 #define buddy_for_each_cpu(c)	for ((c) = 0; (c) < HARNESS_NR_CPUS; (c)++)
 #define buddy_node_id()		harness_node
+/* Every harness CPU sits on node 0; other nodes have none (like memory-only nodes). */
+#define buddy_node_cpus(nid)	((nid) == 0 ? HARNESS_NR_CPUS : 0)
+#define buddy_online_cpus()	HARNESS_NR_CPUS
 
 #define buddy_rcu_read_lock()	((void)0)
 #define buddy_rcu_read_unlock()	((void)0)

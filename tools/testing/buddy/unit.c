@@ -211,6 +211,115 @@ static void test_pcp(void)
 	harness_teardown(&h);
 }
 
+
+/* zone_batchsize()/zone_highsize() numbers, the batch guard, and trimming. */
+static void test_pcp_sizes(void)
+{
+	struct buddy_pcp *pcp;
+	int i;
+
+	harness_setup(&h, 0, 16, 0);
+	pcp = &h.b->zones[0].pcp[0];
+	/* 16384 pages: batch rounddown_pow_of_two(16 + 8) - 1; low 320 / 2 CPUs. */
+	EXPECT(pcp->batch == 15 && pcp->high == 160, "batch %d high %d",
+	       pcp->batch, pcp->high);
+	h.b->tun.pcp_high = 1;
+	h.b->tun.pcp_batch = 65536;
+	buddy_update_pcp(h.b);
+	EXPECT(pcp->batch == 1, "batch %d with high 1", pcp->batch);
+	harness_alloc(&h, GFP_KERNEL, 0);
+	EXPECT(pcp->count <= 1, "%d pages pulled onto a CPU with high 1",
+	       pcp->count);
+	harness_free_all(&h);
+	/* Cached pages go back when high drops, on every CPU. */
+	h.b->tun.pcp_high = -1;
+	h.b->tun.pcp_batch = -1;
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 40; i++)
+		harness_alloc(&h, GFP_KERNEL, 0);
+	while (h.nr_live)
+		harness_free(&h, 0);
+	EXPECT(pcp->count > 0, "nothing cached");
+	h.b->tun.pcp_high = 0;
+	buddy_update_pcp(h.b);
+	EXPECT(pcp->count == 0 && h.b->zones[0].pcp[1].count == 0,
+	       "%d pages stranded with high 0", pcp->count);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
+
+static int pcp_list_len(struct buddy_pcp *pcp, int pindex)
+{
+	struct mmtwin_frame *f;
+	int n = 0;
+
+	list_for_each_entry(f, &pcp->lists[pindex], lru)
+		n++;
+	return n;
+}
+
+/*
+ * free_pcppages_bulk(): the freed page's list is drained first, and whole,
+ * before the next; free_high drains a run of small high-order frees;
+ * free_count halves once per allocation, never in the bulk path.
+ */
+static void test_pcp_drain_order(void)
+{
+	struct mmtwin_frame *um[8], *mv[8], *bulk[4] = { NULL };
+	struct buddy_pcp *pcp;
+	int i;
+
+	harness_setup(&h, 0, 4, 0);
+	pcp = &h.b->zones[0].pcp[0];
+	h.b->tun.pcp_high = 0;		/* allocate straight from the lists */
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 8; i++) {
+		um[i] = buddy_alloc(h.b, GFP_KERNEL, 0);
+		mv[i] = buddy_alloc(h.b, GFP_KERNEL | __GFP_MOVABLE, 0);
+	}
+	h.b->tun.pcp_high = 16;
+	h.b->tun.pcp_batch = 4;
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 8; i++)
+		buddy_free(h.b, um[i], 0);
+	for (i = 0; i < 7; i++)
+		buddy_free(h.b, mv[i], 0);
+	EXPECT(pcp->count == 15, "count %d", pcp->count);
+	/* The 16th page reaches high: clamp(16, 4, 16 - 4) = 12 go. */
+	buddy_free(h.b, mv[7], 0);
+	EXPECT(pcp_list_len(pcp, MMTWIN_MT_MOVABLE) == 0 &&
+	       pcp_list_len(pcp, MMTWIN_MT_UNMOVABLE) == 4,
+	       "movable list %d, unmovable list %d",
+	       pcp_list_len(pcp, MMTWIN_MT_MOVABLE),
+	       pcp_list_len(pcp, MMTWIN_MT_UNMOVABLE));
+	/* An allocation halves free_count; a bulk allocation does not. */
+	pcp->free_count = 8;
+	um[0] = buddy_alloc(h.b, GFP_KERNEL, 0);
+	EXPECT(pcp->free_count == 4, "free_count %d", pcp->free_count);
+	EXPECT(buddy_alloc_bulk(h.b, GFP_KERNEL, 4, bulk) == 4, "bulk");
+	EXPECT(pcp->free_count == 4, "bulk: free_count %d", pcp->free_count);
+	buddy_free(h.b, um[0], 0);
+	for (i = 0; i < 4; i++)
+		buddy_free(h.b, bulk[i], 0);
+	buddy_drain_all(h.b);
+	/* Three order-1 frees in a run: the third is free_high, all go. */
+	h.b->tun.pcp_high = 64;
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 3; i++)
+		um[i] = buddy_alloc(h.b, GFP_KERNEL, 1);
+	buddy_drain_all(h.b);
+	pcp->free_count = 0;
+	buddy_free(h.b, um[0], 1);
+	buddy_free(h.b, um[1], 1);
+	EXPECT(pcp->count == 4, "count %d after two", pcp->count);
+	buddy_free(h.b, um[2], 1);
+	EXPECT(pcp->count == 0, "count %d after a run of order-1 frees",
+	       pcp->count);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
 /* High-order atomic allocations reserve a pageblock (zones >= 200 MB). */
 static void test_highatomic(void)
 {
@@ -402,7 +511,7 @@ static unsigned long rec_reclaim(void *data, int nid, gfp_t gfp,
 	rec.reclaims++;
 	if (++rec.depth > rec.max_depth)
 		rec.max_depth = rec.depth;
-	if (rec.alloc_in_reclaim && !rec.nested) {
+	if (rec.alloc_in_reclaim && rec.depth == 1) {
 		rec.nested = buddy_alloc(h.b, GFP_KERNEL, 0);
 		rec.nested_allocs++;
 	}
@@ -515,6 +624,16 @@ static void test_reclaim_reentry(void)
 	EXPECT(!buddy_in_reclaim(), "PF_MEMALLOC left set");
 	if (rec.nested)
 		buddy_free(h.b, rec.nested, 0);
+	/* Reserves gone too: the nested allocation fails, it does not recurse. */
+	while (harness_alloc(&h, GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN, 0))
+		;
+	rec.nested = NULL;
+	rec.max_depth = 0;
+	rec.nested_allocs = 0;
+	f = buddy_alloc(h.b, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0);
+	EXPECT(!f && !rec.nested && rec.nested_allocs == 1, "nested %p",
+	       (void *)rec.nested);
+	EXPECT(rec.max_depth == 1, "reclaim re-entered: depth %d", rec.max_depth);
 	buddy_set_reclaim(h.b, NULL);
 	harness_teardown(&h);
 }
@@ -590,6 +709,47 @@ static void test_watermark_boost(void)
 	harness_teardown(&h);
 }
 
+/* The fuzzer's chunk ops: many more adds than fit end to end, reusing pfns. */
+static void test_chunk_churn(void)
+{
+	uint8_t ops[3 * 400];
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		ops[3 * i] = 10;		/* misc */
+		ops[3 * i + 1] = 0;		/* a % 8 == 0: chunk op */
+		ops[3 * i + 2] = i % 2 ? 0 : 1;	/* add, then take back */
+	}
+	harness_setup(&h, 2, 56, 2);
+	harness_run_ops(&h, ops, sizeof(ops));
+	EXPECT(h.b->nr_chunks == 60, "%lu chunks", h.b->nr_chunks);
+	harness_teardown(&h);
+}
+
+
+/*
+ * Between leaving the lists and prep_new(), a block's head already has its
+ * own order: a pageblock walk (move_block()) that sees it published must
+ * not skip by the order it was split from.
+ */
+static void test_split_head_order(void)
+{
+	struct buddy_zone *z;
+	struct mmtwin_frame *f;
+	unsigned long flags = 0;
+
+	harness_setup(&h, 0, 1, 0);
+	z = &h.b->zones[0];
+	f = buddy_rmqueue(z, 0, MMTWIN_MT_MOVABLE, ALLOC_WMARK_LOW);
+	EXPECT(f && f->order == 0 && f->state == MMTWIN_FRAME_NONE,
+	       "head order %d state %d", f ? f->order : -1, f ? f->state : -1);
+	buddy_lock(&z->lock, flags);
+	buddy_free_one(z, f, 0);
+	buddy_unlock(&z->lock, flags);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
 static void random_run(unsigned long seed, size_t nops)
 {
 	uint8_t *buf = malloc(nops * 3);
@@ -614,6 +774,8 @@ int main(int argc, char **argv)
 	test_fallback();
 	test_steal_without_claim();
 	test_pcp();
+	test_pcp_sizes();
+	test_pcp_drain_order();
 	test_highatomic();
 	test_fault();
 	test_bad_free();
@@ -626,8 +788,11 @@ int main(int argc, char **argv)
 	test_reclaim_reentry();
 	test_reclaim_retry_and_oom();
 	test_watermark_boost();
+	test_chunk_churn();
+	test_split_head_order();
 	for (unsigned long s = 1; s <= seeds; s++)
 		random_run(s, 2000);
+	failures += harness_thread_tests();
 	printf("buddy unit: %s (%d failures, %lu random runs)\n",
 	       failures ? "FAIL" : "ok", failures, seeds);
 	return failures ? 1 : 0;
