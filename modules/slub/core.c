@@ -688,6 +688,7 @@ void slub_flush_all(struct mmtwin_kmem_cache *s)
 	mutex_unlock(&slub_flush_lock);
 	cpus_read_unlock();
 }
+EXPORT_SYMBOL_IF_KUNIT(slub_flush_all);
 
 /*
  * __kmem_cache_do_shrink(): after a flush, empty partial slabs go back to
@@ -882,3 +883,4 @@ unsigned long slub_count(struct mmtwin_kmem_cache *s, enum slub_count what,
 	}
 	return total;
 }
+EXPORT_SYMBOL_IF_KUNIT(slub_count);
