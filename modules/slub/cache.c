@@ -57,7 +57,7 @@ static int check_args(const char *name, unsigned int size, unsigned int align,
 {
 	if (!valid_name(name) || !size ||
 	    size > (PAGE_SIZE << MAX_PAGE_ORDER) ||
-	    (align && !is_power_of_2(align)) || align > PAGE_SIZE ||
+	    (align && !is_power_of_2(align)) ||
 	    (flags & ~SLUB_CREATE_FLAGS))
 		return -EINVAL;
 	if ((flags & SLAB_CACHE_DMA) && (flags & SLAB_CACHE_DMA32))
@@ -144,7 +144,7 @@ static gfp_t cache_allocflags(slab_flags_t flags)
  * slub_cache_create - a new cache, listed and in sysfs
  * @name: unique, no white space or '/', under SLUB_NAME_MAX bytes
  * @size: object size
- * @align: 0 or a power of two up to PAGE_SIZE
+ * @align: 0 or a power of two (kmalloc-8k asks for 8192)
  * @flags: SLAB_* flags (see SLUB_CREATE_FLAGS)
  * @ctor: constructor or NULL
  * @opts: free pointer hardening and freelist randomisation
