@@ -12,6 +12,7 @@
  */
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -517,6 +518,7 @@ struct stress {
 	unsigned int head[2], tail[2];
 	atomic_long_t allocs, frees, twice;
 	unsigned long deadline;
+	struct completion done[2];
 };
 
 static void stress_free(struct stress *st, void *p)
@@ -580,6 +582,7 @@ static int stress_thread(void *arg)
 		if (!(i % 64))
 			cond_resched();
 	}
+	complete(&st->done[me]);
 	while (!kthread_should_stop())
 		schedule_timeout_idle(1);
 	return 0;
@@ -599,6 +602,7 @@ static void test_two_cpu_stress(struct kunit *test)
 	spin_lock_init(&st->lock);
 	st->deadline = jiffies + HZ;
 	for (i = 0; i < 2; i++) {
+		init_completion(&st->done[i]);
 		stress_of[i] = st;
 		t[i] = kthread_create(stress_thread, (void *)(long)i,
 				      "slub_stress/%d", i);
@@ -607,8 +611,11 @@ static void test_two_cpu_stress(struct kunit *test)
 	}
 	for (i = 0; i < 2; i++)
 		wake_up_process(t[i]);
-	for (i = 0; i < 2; i++)
-		kthread_stop(t[i]);	/* waits for the deadline's end */
+	/* A kthread stopped before it first runs never runs its function. */
+	for (i = 0; i < 2; i++) {
+		wait_for_completion(&st->done[i]);
+		kthread_stop(t[i]);
+	}
 	for (i = 0; i < 2; i++)
 		while ((p = stress_pop(st, i)))
 			stress_free(st, p);
