@@ -46,6 +46,13 @@ rc=$?
 ok $rc "dkms build -k $rel"
 
 built=$scratch/tree/mmtwin/$version/$rel/$(uname -m)/module
+# Every module Kbuild makes (KUnit ones need CONFIG_KUNIT, which Debian's
+# kernel lacks) is one dkms.conf installs.
+listed=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' "$top/dkms.conf" | sort)
+made=$(find "$scratch/tree/mmtwin/$version/build" -name '*.ko' -printf '%f\n' |
+	sed 's/\.ko$//' | sort)
+[ "$listed" = "$made" ]
+ok $? "dkms.conf lists every module the build makes (listed: $(echo $listed); made: $(echo $made))"
 for m in $(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' "$top/dkms.conf"); do
 	ko=$(ls "$built/$m".ko* 2>/dev/null | head -n1)
 	[ -n "$ko" ] && [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$rel" ]
@@ -59,7 +66,11 @@ for m in $(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' "$top/dkms.conf
 	ok $? "modinfo $m: a description and every parameter described${bad:+ (not: $bad)}"
 	while IFS=: read -r name text; do
 		said=$(echo "$text" | sed -n 's/.*(default \([^)]*\)) ([a-z]*)$/\1/p')
-		init=$(grep -rhE "^static .*[ *]$name = [^;]+;" "$top/modules" |
+		# The module's own directory: mmtwin_<twin>[_suffix] lives in
+		# modules/<twin>/, where another twin may use the same name.
+		twin=${m#mmtwin_}
+		twin=${twin%%_*}
+		init=$(grep -rhE "^static .*[ *]$name = [^;]+;" "$top/modules/$twin" |
 			sed 's/.* = \(.*\);.*/\1/' | head -n1)
 		[ -n "$said" ] && [ "$said" = "$init" ]
 		ok $? "modinfo $m: parameter $name states its default ($said; source: $init)"

@@ -93,11 +93,13 @@ def created_files():
         twin = os.path.basename(os.path.dirname(src))
         text = open(src).read()
         droot = "/sys/kernel/debug/mmtwin" + ("" if twin == "core" else f"/{twin}")
-        for name in re.findall(r'debugfs_create_file\("([a-z_]+)"', text):
+        for name in re.findall(r'debugfs_create_(?:file|file_unsafe|bool|u32|u64|ulong)'
+                               r'\("([a-z_]+)"', text):
             found.append((f"{droot}/{name}", src))
         for name in re.findall(r'mmtwin_fault_debugfs\("([a-z_]+)"', text):
             found.append((f"{droot}/{name}/", src))
-        for name in re.findall(r"__ATTR(?:_RW_MODE|_RO|_WO|_RW)?\(([a-z_]+)", text):
+        # [a-z] first: "_name" is a macro's parameter, not a file.
+        for name in re.findall(r"__ATTR(?:_RW_MODE|_RO|_WO|_RW)?\(([a-z][a-z_]*)", text):
             found.append((f"/sys/kernel/mmtwin/{twin}/{name}", src))
     return found
 
