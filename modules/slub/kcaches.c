@@ -44,7 +44,7 @@ static struct kmem_cache *caches[ARRAY_SIZE(cases)];
 
 static bool kasan = IS_ENABLED(CONFIG_KASAN);
 module_param(kasan, bool, 0444);
-MODULE_PARM_DESC(kasan, "KASAN is on: the kernel's caches carry its metadata");
+MODULE_PARM_DESC(kasan, "KASAN is on: the kernel's caches carry its metadata (read-only report)");
 
 static int caches_get(char *buf, const struct kernel_param *kp)
 {
@@ -61,7 +61,7 @@ static const struct kernel_param_ops caches_ops = {
 	.get = caches_get,
 };
 module_param_cb(caches, &caches_ops, NULL, 0444);
-MODULE_PARM_DESC(caches, "the caches: name size align twin-options");
+MODULE_PARM_DESC(caches, "the caches: name size align twin-options (read-only report)");
 
 static void zero_ctor(void *object)
 {
