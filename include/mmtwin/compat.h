@@ -129,4 +129,12 @@ static inline int mmtwin_precise_page_mapcount(struct folio *folio,
 #define MMTWIN_HAVE_KUNIT_VM_MMAP	0
 #endif
 
+/*
+ * The TLB twin mirrors 6.12's private struct flush_tlb_info
+ * (modules/tlb/kernel.h) and twins 6.12's decisions: it loads on 6.12 only.
+ */
+#define MMTWIN_TLB_LAYOUT_KNOWN \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
+	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0))
+
 #endif /* _MMTWIN_COMPAT_H */

@@ -43,6 +43,7 @@ void tlbt_plan_flush(struct tlbt_plan *plan, const struct tlbt_flush_req *req,
 		plan->path = TLBT_PATH_NONE;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_plan_flush);
 
 /*
  * native_flush_tlb_multi() counts pages in PAGE_SIZE units whatever the
@@ -83,6 +84,7 @@ bool tlbt_should_flush(const struct tlbt_target *t, const void *mm,
 		return true;
 	return trim_cpumask;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_should_flush);
 
 /* flush_tlb_kernel_range(): the same ceiling, counted in bytes. */
 bool tlbt_kernel_range_is_full(unsigned long ceiling, unsigned long start,
@@ -103,6 +105,7 @@ void tlbt_cpu_init(struct tlbt_cpu *c, const struct tlbt_mm *mm)
 	c->ctxs[0].ctx_id = mm->ctx_id;
 	c->ctxs[0].tlb_gen = mm->tlb_gen;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_cpu_init);
 
 /* clear_asid_other(): every slot but the loaded one must flush on reuse. */
 void tlbt_invalidate_other(struct tlbt_cpu *c)
@@ -150,6 +153,7 @@ void tlbt_choose_new_asid(struct tlbt_cpu *c, bool pcid,
 	}
 	*need_flush = true;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_choose_new_asid);
 
 /*
  * switch_mm_irqs_off(): a switch within the same mm is silent unless the
@@ -186,6 +190,7 @@ struct tlbt_event tlbt_switch_mm(struct tlbt_cpu *c, bool pcid, bool was_lazy,
 	c->loaded_mm_asid = new_asid;
 	return ev;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_switch_mm);
 
 static int tlbt_flush_reason(const struct tlbt_flush_info *f)
 {
@@ -233,6 +238,7 @@ enum tlbt_action tlbt_flush_func(struct tlbt_cpu *c, bool lazy,
 	ev->pages = TLBT_FLUSH_ALL;
 	return TLBT_ACT_FULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_flush_func);
 
 static const char *const tlbt_reason_names[TLBT_NR_REASONS] = {
 	[TLBT_TASK_SWITCH]		= "task_switch",
