@@ -30,6 +30,11 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "resyncs %llu\nlayout_errors %llu\nswitches %llu\n",
 		   misc.resyncs, misc.layout_errors, misc.switches);
 	seq_printf(m, "kretprobe_missed %lu\n", tlbt_nmissed());
+	/* Named as in /proc/vmstat: what the twin expects those to count. */
+	seq_printf(m, "nr_tlb_remote_flush %llu\nnr_tlb_remote_flush_received %llu\n",
+		   misc.vm_remote_flush, misc.vm_remote_received);
+	seq_printf(m, "nr_tlb_local_flush_all %llu\nnr_tlb_local_flush_one %llu\n",
+		   misc.vm_local_all, misc.vm_local_one);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -304,6 +304,19 @@ static u64 tlbt_loaded_gen(const struct tlbt_pcpu *p,
 	return gen;
 }
 
+/* What flush_tlb_func() adds to the nr_tlb_* vmstat counters. */
+static void tlbt_count_vmstat(struct tlbt_pcpu *p,
+			      const struct tlbt_flush_info *fi,
+			      enum tlbt_action act, unsigned long pages)
+{
+	if (!fi->local)
+		p->misc.vm_remote_received++;
+	else if (act == TLBT_ACT_PARTIAL)
+		p->misc.vm_local_one += pages;
+	else if (act == TLBT_ACT_FULL)
+		p->misc.vm_local_all++;
+}
+
 /* flush_tlb_func(info) */
 static int tlbt_flush_func_entry(struct kretprobe_instance *ri,
 				 struct pt_regs *regs)
@@ -346,7 +359,9 @@ static int tlbt_flush_func_entry(struct kretprobe_instance *ri,
 		.mm_gen = tlbt_loaded_gen(p, ki),
 		.new_gen = fi.new_tlb_gen, .lazy = lazy,
 	};
-	tlbt_flush_func(&p->model, lazy, &fi, p->in.mm_gen, &f->pred);
+	tlbt_count_vmstat(p, &fi,
+			  tlbt_flush_func(&p->model, lazy, &fi, p->in.mm_gen,
+					  &f->pred), f->pred.pages);
 out:
 	local_irq_restore(flags);
 	return 0;
@@ -395,6 +410,7 @@ static int tlbt_multi_entry(struct kretprobe_instance *ri,
 	local_irq_save(flags);
 	p = tlbt_enter(ri);
 	init = &p->init;
+	p->misc.vm_remote_flush++;
 	f = tlbt_push(p, TLBT_FRAME_MULTI);
 	if (!f)
 		goto out;
@@ -562,12 +578,17 @@ static void tlbt_kernel_flush_seen(bool full)
 
 static int tlbt_kernel_all_pre(struct kprobe *kp, struct pt_regs *regs)
 {
+	this_cpu_inc(tlbt_pcpu.misc.vm_remote_received);
 	tlbt_kernel_flush_seen(true);
 	return 0;
 }
 
 static int tlbt_kernel_one_pre(struct kprobe *kp, struct pt_regs *regs)
 {
+	const struct tlbt_kernel_flush_info *ki = (void *)regs->di;
+
+	this_cpu_add(tlbt_pcpu.misc.vm_local_one,
+		     DIV_ROUND_UP(ki->end - ki->start, PAGE_SIZE));
 	tlbt_kernel_flush_seen(false);
 	return 0;
 }

@@ -70,6 +70,11 @@ struct tlbt_misc {
 	u64 resyncs;
 	u64 layout_errors;	/* flush_tlb_info did not read as expected */
 	u64 switches;		/* sched:sched_switch */
+	/* The twin's nr_tlb_* of /proc/vmstat (CONFIG_DEBUG_TLBFLUSH). */
+	u64 vm_remote_flush;
+	u64 vm_remote_received;
+	u64 vm_local_all;
+	u64 vm_local_one;
 };
 
 #define TLBT_NR_MISMATCHES	16

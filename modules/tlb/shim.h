@@ -17,7 +17,6 @@
 typedef uint16_t u16;
 typedef uint64_t u64;
 #define PAGE_SHIFT	12
-#define EXPORT_SYMBOL_IF_KUNIT(sym)
 #endif
 
 #endif /* _MMTWIN_TLB_SHIM_H */

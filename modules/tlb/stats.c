@@ -76,5 +76,10 @@ void tlbt_sum(struct tlbt_counts *rows, struct tlbt_misc *misc)
 		misc->resyncs += READ_ONCE(p->misc.resyncs);
 		misc->layout_errors += READ_ONCE(p->misc.layout_errors);
 		misc->switches += READ_ONCE(p->misc.switches);
+		misc->vm_remote_flush += READ_ONCE(p->misc.vm_remote_flush);
+		misc->vm_remote_received +=
+			READ_ONCE(p->misc.vm_remote_received);
+		misc->vm_local_all += READ_ONCE(p->misc.vm_local_all);
+		misc->vm_local_one += READ_ONCE(p->misc.vm_local_one);
 	}
 }
