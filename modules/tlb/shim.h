@@ -7,10 +7,12 @@
 #define _MMTWIN_TLB_SHIM_H
 
 #ifdef __KERNEL__
+#include <linux/errno.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #include <mmtwin/compat.h>
 #else
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
