@@ -358,7 +358,13 @@ static void expect_local_flush(struct __test_metadata *_metadata, size_t n,
 	EXPECT_EQ(1, count(t, getpid(), 0, R_LOCAL_MM, want, false))
 		TH_LOG("%zu pages, ceiling %ld: no local flush of %ld\n%s",
 		       n, ceiling, want, t);
-	EXPECT_EQ(0, count(t, getpid(), 0, R_LOCAL_MM, want, true))
+	/*
+	 * Text patching (poking_mm, one or two pages) can run in this task
+	 * too, e.g. when a tracepoint gains a probe: not the munmap's.
+	 */
+	EXPECT_EQ(0, count(t, getpid(), 0, R_LOCAL_MM, want, true) -
+		     count(t, getpid(), 0, R_LOCAL_MM, 1, false) -
+		     count(t, getpid(), 0, R_LOCAL_MM, 2, false))
 		TH_LOG("%zu pages: other local flushes\n%s", n, t);
 	free(t);
 }
