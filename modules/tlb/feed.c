@@ -11,7 +11,6 @@
  * atomic. Nothing here allocates.
  */
 #include <linux/cpumask.h>
-#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/kprobes.h>
 #include <linux/mm_types.h>
@@ -30,6 +29,11 @@
 DEFINE_PER_CPU(struct tlbt_pcpu, tlbt_pcpu);
 
 bool tlbt_pcid;
+/*
+ * tlb_single_page_flush_ceiling is not exported, and its debugfs file has
+ * no read_iter for kernel_read(): the twin starts from the kernel's
+ * default and follows every write to the file from the time it is loaded.
+ */
 unsigned long tlbt_ceiling = 33;
 
 /*
@@ -704,29 +708,6 @@ static int tlbt_tp_register(void)
 	return 0;
 }
 
-/* The kernel's ceiling at arm time; later writes are seen by the kretprobe. */
-static void tlbt_read_ceiling(void)
-{
-	static const char path[] =
-		"/sys/kernel/debug/x86/tlb_single_page_flush_ceiling";
-	unsigned long ceiling;
-	char buf[24] = "";
-	struct file *file;
-	loff_t pos = 0;
-	ssize_t n;
-
-	file = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(file)) {
-		pr_warn("mmtwin_tlb: %s: %ld, assuming %lu\n", path,
-			PTR_ERR(file), tlbt_ceiling);
-		return;
-	}
-	n = kernel_read(file, buf, sizeof(buf) - 1, &pos);
-	filp_close(file, NULL);
-	if (n > 0 && !kstrtoul(strim(buf), 10, &ceiling))
-		WRITE_ONCE(tlbt_ceiling, ceiling);
-}
-
 static void tlbt_reset_cpus(void)
 {
 	int cpu;
@@ -758,7 +739,6 @@ int tlbt_feed_arm(void)
 	if (tlbt_armed)
 		goto out;
 	tlbt_pcid = boot_cpu_has(X86_FEATURE_PCID);
-	tlbt_read_ceiling();
 	tlbt_reset_cpus();
 	for (i = 0; i < ARRAY_SIZE(tlbt_krps); i++) {
 		tlbt_kprobe_reset(&tlbt_krps[i].kp, NULL);
