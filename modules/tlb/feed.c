@@ -327,6 +327,7 @@ static int tlbt_flush_func_entry(struct kretprobe_instance *ri,
 {
 	const struct tlbt_kernel_flush_info *ki = (void *)regs->di;
 	struct tlbt_flush_info fi;
+	enum tlbt_action act;
 	struct tlbt_pcpu *p;
 	struct tlbt_frame *f;
 	unsigned long flags;
@@ -363,9 +364,8 @@ static int tlbt_flush_func_entry(struct kretprobe_instance *ri,
 		.mm_gen = tlbt_loaded_gen(p, ki),
 		.new_gen = fi.new_tlb_gen, .lazy = lazy,
 	};
-	tlbt_count_vmstat(p, &fi,
-			  tlbt_flush_func(&p->model, lazy, &fi, p->in.mm_gen,
-					  &f->pred), f->pred.pages);
+	act = tlbt_flush_func(&p->model, lazy, &fi, p->in.mm_gen, &f->pred);
+	tlbt_count_vmstat(p, &fi, act, f->pred.pages);
 out:
 	local_irq_restore(flags);
 	return 0;

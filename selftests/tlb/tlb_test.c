@@ -383,6 +383,8 @@ TEST_F(tlb, munmap_ceiling)
 		expect_local_flush(_metadata, n, 10);
 	ASSERT_EQ(0, write_file(CEILING, "33"));
 	EXPECT_LE(8, twin_cell("local_mm_shootdown", 2));
+	/* The ranged ones, counted as the kernel's nr_tlb_local_flush_one. */
+	EXPECT_LE(32 + 33 + 9 + 10, twin_misc("nr_tlb_local_flush_one"));
 }
 
 /* 2. CPU 1 runs the mm in user space: an IPI, a ranged remote flush. */
@@ -571,7 +573,7 @@ static const char *const tlb_vmstat[] = {
  */
 TEST_F(tlb, vmstat_counters)
 {
-	long long kern0[3], twin0[3];
+	long long kern0[3], twin0[3], kone0, tone0, kone, tone;
 	struct helper h;
 	char *p;
 	int i;
@@ -585,6 +587,8 @@ TEST_F(tlb, vmstat_counters)
 		kern0[i] = read_vmstat(tlb_vmstat[i]);
 		twin0[i] = twin_misc(tlb_vmstat[i]);
 	}
+	kone0 = read_vmstat("nr_tlb_local_flush_one");
+	tone0 = twin_misc("nr_tlb_local_flush_one");
 	munmap(p + 8 * PG, 4 * PG);
 	munmap(p + 16 * PG, 40 * PG);
 	helper_stop(&h);
@@ -597,6 +601,11 @@ TEST_F(tlb, vmstat_counters)
 					 tlb_vmstat[i], kd, td);
 		EXPECT_LT(0, kd) TH_LOG("%s did not move", tlb_vmstat[i]);
 	}
+	/* The 4-page flush at least; the kernel's also counts others. */
+	tone = twin_misc("nr_tlb_local_flush_one") - tone0;
+	kone = read_vmstat("nr_tlb_local_flush_one") - kone0;
+	EXPECT_LE(4, tone);
+	EXPECT_LE(tone, kone) TH_LOG("twin +%lld, kernel +%lld", tone, kone);
 }
 
 TEST_HARNESS_MAIN
