@@ -8,11 +8,23 @@
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/page_ref.h>
+#include <linux/shrinker.h>
 #include <linux/prandom.h>
 #include <linux/sched.h>
 
 #include <mmtwin/compat.h>
 #include "../modules/buddy/glue.h"
+
+static unsigned long max_pfn_of_nodes(void)
+{
+	unsigned long end = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		end = max(end, node_end_pfn(nid));
+	return end;
+}
 
 struct arena {
 	struct buddy *b;
@@ -20,7 +32,8 @@ struct arena {
 };
 
 /*
- * Borrow @nr max-order chunks; skip the test if the host has too few.
+ * Borrow @nr max-order chunks; the test fails if the host lends too few
+ * (a VM too small for the suite is a broken setup, not a skip).
  * Chunk i goes to twin node @node_of(i): one zone per node.
  */
 static struct buddy *arena_create_nodes(struct kunit *test, int nr,
@@ -30,7 +43,7 @@ static struct buddy *arena_create_nodes(struct kunit *test, int nr,
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	buddy_init(b);
+	KUNIT_ASSERT_EQ(test, buddy_init(b, max_pfn_of_nodes()), 0);
 	for (i = 0; i < nr; i++) {
 		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
 						MAX_PAGE_ORDER);
@@ -49,8 +62,7 @@ static struct buddy *arena_create_nodes(struct kunit *test, int nr,
 	buddy_setup_wmarks(b);
 	buddy_update_pcp(b);
 	test->priv = b;
-	if (i < nr)
-		kunit_skip(test, "host lent %d of %d chunks", i, nr);
+	KUNIT_ASSERT_EQ_MSG(test, i, nr, "host lent %d of %d chunks", i, nr);
 	return b;
 }
 
@@ -314,8 +326,10 @@ static void watermarks_like_kernel(struct kunit *test)
 	buddy_setup_wmarks(b);
 	KUNIT_EXPECT_EQ(test, z->wmark[BUDDY_WMARK_LOW], 256UL + 1638);
 	/* Order-aware: enough pages, but is there a block of the order? */
-	KUNIT_EXPECT_TRUE(test, buddy_watermark_ok(z, MAX_PAGE_ORDER, 256, 0));
-	KUNIT_EXPECT_FALSE(test, buddy_watermark_ok(z, 0, z->managed_pages, 0));
+	KUNIT_EXPECT_TRUE(test, buddy_watermark_ok(z, MAX_PAGE_ORDER, 256,
+						   ZONE_NORMAL, 0));
+	KUNIT_EXPECT_FALSE(test, buddy_watermark_ok(z, 0, z->managed_pages,
+						    ZONE_NORMAL, 0));
 }
 
 static void exhaustion(struct kunit *test)
@@ -451,14 +465,16 @@ struct fake_reclaimer {
 	struct buddy *b;
 };
 
-static void fake_wake(void *data, int zone, unsigned int order)
+static void fake_wake(void *data, int nid, int zone, unsigned int order,
+		      gfp_t gfp, int highest_zoneidx)
 {
 	struct fake_reclaimer *r = data;
 
 	r->wakes++;
 }
 
-static unsigned long fake_reclaim(void *data, gfp_t gfp, unsigned int order)
+static unsigned long fake_reclaim(void *data, int nid, gfp_t gfp,
+				  unsigned int order, int highest_zoneidx)
 {
 	struct fake_reclaimer *r = data;
 	struct mmtwin_frame *f;
@@ -663,6 +679,324 @@ static void concurrent_stress(struct kunit *test)
 	expect_all_merged(test, b);
 }
 
+
+/* Any address in a twin block finds the block's head frame; others NULL. */
+static void virt_to_frame_heads(struct kunit *test)
+{
+	struct page *comp, *plain;
+	struct mmtwin_frame *head;
+	void *outside;
+	char *base;
+	int i;
+
+	comp = mmtwin_alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	plain = mmtwin_alloc_pages(GFP_KERNEL, 3);
+	KUNIT_ASSERT_NOT_NULL(test, comp);
+	KUNIT_ASSERT_NOT_NULL(test, plain);
+	head = mmtwin_page_frame(comp);
+	KUNIT_EXPECT_PTR_EQ(test, mmtwin_frame_address(head), page_address(comp));
+	base = page_address(comp);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, mmtwin_virt_to_frame(base + i * PAGE_SIZE + 100),
+				    head);
+		KUNIT_EXPECT_PTR_EQ(test, mmtwin_frame_head(mmtwin_page_frame(comp + i)),
+				    head);
+	}
+	base = page_address(plain);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_PTR_EQ(test, mmtwin_virt_to_frame(base + i * PAGE_SIZE + 8),
+				    mmtwin_page_frame(plain));
+	outside = kmalloc(64, GFP_KERNEL);
+	KUNIT_EXPECT_NULL(test, mmtwin_virt_to_frame(outside));
+	kfree(outside);
+	KUNIT_EXPECT_NULL(test, mmtwin_virt_to_frame(NULL));
+	mmtwin_free_pages(comp, 2);
+	mmtwin_free_pages(plain, 3);
+	/* Freed: the tails are plain again and no block holds the address. */
+	KUNIT_EXPECT_EQ(test, (int)mmtwin_page_frame(comp + 1)->state,
+			MMTWIN_FRAME_NONE);
+}
+
+/* __GFP_THISNODE keeps to the node asked for. */
+static void alloc_node_thisnode(struct kunit *test)
+{
+	struct mmtwin_zone_info info;
+	struct page *page;
+	int z;
+
+	for (z = 0; z < mmtwin_buddy_nr_zones(); z++) {
+		KUNIT_ASSERT_EQ(test, mmtwin_buddy_zone_info(z, &info), 0);
+		page = mmtwin_alloc_pages_node(info.node, GFP_KERNEL |
+					       __GFP_THISNODE | __GFP_NOWARN, 0);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_EXPECT_EQ(test, page_to_nid(page), info.node);
+		mmtwin_free_pages(page, 0);
+	}
+	KUNIT_EXPECT_NULL(test, mmtwin_alloc_pages_node(MAX_NUMNODES, GFP_KERNEL, 0));
+	KUNIT_EXPECT_NULL(test, mmtwin_alloc_pages_node(-5, GFP_KERNEL, 0));
+}
+
+/* freelist and counters swap as one 128-bit word, as SLUB needs. */
+static void slab_view_cmpxchg(struct kunit *test)
+{
+	struct page *page = mmtwin_alloc_pages(GFP_KERNEL, 0);
+	struct mmtwin_frame *f, old, new;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	f = mmtwin_page_frame(page);
+	KUNIT_EXPECT_EQ(test, (unsigned long)&f->freelist % 16, 0UL);
+	f->freelist = (void *)0x1000;
+	f->inuse = 3;
+	f->objects = 32;
+	f->frozen = 1;
+	old.freelist = f->freelist;
+	old.counters = f->counters;
+	new.freelist = (void *)0x2000;
+	new.counters = old.counters;
+	new.inuse = 4;
+	new.frozen = 0;
+	if (IS_ENABLED(CONFIG_ARCH_SUPPORTS_INT128) && system_has_cmpxchg128()) {
+		KUNIT_EXPECT_TRUE(test, try_cmpxchg128(&f->freelist_counter,
+						       &old.freelist_counter,
+						       new.freelist_counter));
+		KUNIT_EXPECT_PTR_EQ(test, f->freelist, (void *)0x2000);
+		KUNIT_EXPECT_EQ(test, (unsigned int)f->inuse, 4U);
+		KUNIT_EXPECT_EQ(test, (unsigned int)f->objects, 32U);
+		KUNIT_EXPECT_EQ(test, (unsigned int)f->frozen, 0U);
+	}
+	mmtwin_free_pages(page, 0);
+}
+
+/* A shrinker with @left objects, freeing what it is asked to scan. */
+struct fake_shrinker {
+	struct mmtwin_shrinker s;
+	unsigned long left, calls, max_scan;
+};
+
+static unsigned long fake_count(struct mmtwin_shrinker *s,
+				struct mmtwin_shrink_control *sc)
+{
+	return container_of(s, struct fake_shrinker, s)->left;
+}
+
+static unsigned long fake_scan(struct mmtwin_shrinker *s,
+			       struct mmtwin_shrink_control *sc)
+{
+	struct fake_shrinker *fs = container_of(s, struct fake_shrinker, s);
+	unsigned long n = min(sc->nr_to_scan, fs->left);
+
+	fs->calls++;
+	fs->max_scan = max(fs->max_scan, sc->nr_to_scan);
+	fs->left -= n;
+	return n;
+}
+
+/* do_shrink_slab()'s share: freeable >> priority, times 4 / seeks. */
+static void shrinker_registry(struct kunit *test)
+{
+	struct fake_shrinker fs = {
+		.s = { .count_objects = fake_count, .scan_objects = fake_scan,
+		       .seeks = DEFAULT_SEEKS },
+		.left = 1000,
+	};
+	struct mmtwin_shrinker bad = { .count_objects = fake_count };
+
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_register_shrinker(&bad), -EINVAL);
+	KUNIT_ASSERT_EQ(test, mmtwin_buddy_register_shrinker(&fs.s), 0);
+	/* 1000 >> 12 is 0, and 0 < 1000: nothing scanned. */
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 12), 0UL);
+	KUNIT_EXPECT_EQ(test, fs.calls, 0UL);
+	/* 1000 >> 2 = 250, * 4 / 2 = 500: in batches of 128, while >= 128. */
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 2), 384UL);
+	KUNIT_EXPECT_EQ(test, fs.calls, 3UL);
+	KUNIT_EXPECT_EQ(test, fs.max_scan, 128UL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 0), 616UL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 13), 0UL);
+	mmtwin_buddy_unregister_shrinker(&fs.s);
+	fs.left = 1000;
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 0), 0UL);
+}
+
+
+/* A consumer's put_page() on a twin page: caught on free, page kept. */
+static void stray_put_page(struct kunit *test)
+{
+	struct page *page = mmtwin_alloc_pages(GFP_KERNEL, 1);
+	struct buddy_zone *z;
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	z = frame_chunk(mmtwin_page_frame(page))->zone;
+	before = buddy_zone_event(z, BUDDY_HOST_REF);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page + 1), 2);
+	put_page(page + 1);
+	/* The twin's own reference keeps the page out of the host's lists. */
+	KUNIT_EXPECT_EQ(test, page_ref_count(page + 1), 1);
+	mmtwin_free_pages(page, 1);
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(z, BUDDY_HOST_REF), before + 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page + 1), 2);
+}
+
+/* The host shrinker gives wholly free chunks back and never blocks. */
+static void host_shrinker(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	unsigned int mb = mmtwin_buddy_arena_mb();
+	unsigned int chunk_mb = (PAGE_SIZE << MAX_PAGE_ORDER) >> 20;
+	unsigned long chunks;
+
+	KUNIT_ASSERT_EQ(test, mmtwin_buddy_resize(mb + 4 * chunk_mb), 0);
+	chunks = b->nr_chunks;
+	mmtwin_buddy_drain();
+	KUNIT_EXPECT_EQ(test, mmtwin_host_shrink(2 * BUDDY_CHUNK_PAGES),
+			2 * BUDDY_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, b->nr_chunks, chunks - 2);
+	expect_invariants(test, b);
+	mutex_lock(&mmtwin_buddy_arena_lock);
+	KUNIT_EXPECT_EQ(test, mmtwin_host_shrink(BUDDY_CHUNK_PAGES), SHRINK_STOP);
+	mutex_unlock(&mmtwin_buddy_arena_lock);
+	mmtwin_host_flush();
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_resize(mb), 0);
+	mmtwin_host_flush();
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_arena_mb(), mb);
+}
+
+
+/*
+ * Through the module's own hooks: a reclaimer that allocates from the
+ * twin runs with PF_MEMALLOC, gets a reserve page and does not re-enter;
+ * an unregister racing a running hook waits for it, without deadlock.
+ */
+struct glue_reclaimer {
+	struct completion in_hook, release, alloc_done, unreg_done;
+	const struct mmtwin_reclaim_ops *ops;
+	bool memalloc, block, done, done_at_unreg;
+	int calls, depth, max_depth;
+	struct page *nested, *blocked_page;
+};
+
+static unsigned long glue_test_reclaim(void *data, int nid, gfp_t gfp,
+				       unsigned int order, int hzi)
+{
+	struct glue_reclaimer *r = data;
+
+	r->calls++;
+	r->max_depth = max(r->max_depth, ++r->depth);
+	r->memalloc = current->flags & PF_MEMALLOC;
+	if (!r->nested)
+		r->nested = mmtwin_alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+	if (r->block) {
+		r->block = false;
+		complete(&r->in_hook);
+		wait_for_completion(&r->release);
+		WRITE_ONCE(r->done, true);
+	}
+	r->depth--;
+	return 0;
+}
+
+static int glue_alloc_fn(void *data)
+{
+	struct glue_reclaimer *r = data;
+
+	r->blocked_page = mmtwin_alloc_pages(GFP_KERNEL | __GFP_NORETRY |
+					     __GFP_NOWARN, 0);
+	complete(&r->alloc_done);
+	return 0;
+}
+
+static int glue_unregister_fn(void *data)
+{
+	struct glue_reclaimer *r = data;
+
+	mmtwin_buddy_unregister_reclaim(r->ops);
+	r->done_at_unreg = READ_ONCE(r->done);
+	complete(&r->unreg_done);
+	return 0;
+}
+
+/* Down to the min watermark of every zone, pages kept in @pages. */
+static void fill_module_arena(struct page **pages, unsigned long max,
+			      unsigned long *n)
+{
+	struct page *p;
+
+	while (*n < max && (p = mmtwin_alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 0)))
+		pages[(*n)++] = p;
+}
+
+static void glue_reclaim_reentry(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	unsigned long max = b->nr_chunks << MAX_PAGE_ORDER, n = 0, i;
+	struct mmtwin_reclaim_ops ops = { .reclaim = glue_test_reclaim };
+	struct glue_reclaimer *r;
+	struct page **pages, *p;
+	struct task_struct *t;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	pages = kvcalloc(max, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	init_completion(&r->in_hook);
+	init_completion(&r->release);
+	init_completion(&r->alloc_done);
+	init_completion(&r->unreg_done);
+	ops.data = r;
+	r->ops = &ops;
+	KUNIT_ASSERT_EQ(test, mmtwin_buddy_register_reclaim(&ops), 0);
+	fill_module_arena(pages, max, &n);
+	p = mmtwin_alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0);
+	KUNIT_EXPECT_EQ(test, r->calls, 1);
+	KUNIT_EXPECT_EQ(test, r->max_depth, 1);
+	KUNIT_EXPECT_TRUE(test, r->memalloc);
+	KUNIT_EXPECT_FALSE(test, current->flags & PF_MEMALLOC);
+	KUNIT_EXPECT_NOT_NULL(test, r->nested);
+	if (r->nested)
+		KUNIT_EXPECT_TRUE(test, mmtwin_page_frame(r->nested)->owner_flags &
+				  MMTWIN_OF_PFMEMALLOC);
+
+	/* A hook still running holds the unregister back, and only that. */
+	fill_module_arena(pages, max, &n);
+	r->block = true;
+	t = kthread_run(glue_alloc_fn, r, "mmtwin_alloc");
+	if (IS_ERR(t) || !wait_for_completion_timeout(&r->in_hook, 20 * HZ)) {
+		KUNIT_FAIL(test, "no direct reclaim at the min watermark");
+		complete(&r->release);
+		mmtwin_buddy_unregister_reclaim(&ops);
+		if (!IS_ERR(t))
+			wait_for_completion(&r->alloc_done);
+		goto free;
+	}
+	t = kthread_run(glue_unregister_fn, r, "mmtwin_unreg");
+	if (IS_ERR(t)) {
+		KUNIT_FAIL(test, "kthread_run");
+		complete(&r->release);
+		mmtwin_buddy_unregister_reclaim(&ops);
+		wait_for_completion(&r->alloc_done);
+		goto free;
+	}
+	/* The unregister must still be waiting for the hook. */
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&r->unreg_done, HZ / 5), 0UL);
+	complete(&r->release);
+	wait_for_completion(&r->unreg_done);
+	wait_for_completion(&r->alloc_done);
+	KUNIT_EXPECT_TRUE(test, r->done_at_unreg);
+free:
+	for (i = 0; i < n; i++)
+		mmtwin_free_pages(pages[i], 0);
+	kvfree(pages);
+	if (p)
+		mmtwin_free_pages(p, 0);
+	if (r->nested)
+		mmtwin_free_pages(r->nested, 0);
+	if (r->blocked_page)
+		mmtwin_free_pages(r->blocked_page, 0);
+	mmtwin_buddy_drain();
+	expect_invariants(test, b);
+}
+
 /* The control file's parser and its all-or-nothing rule. */
 static unsigned long arena_free(struct buddy *b)
 {
@@ -672,6 +1006,30 @@ static unsigned long arena_free(struct buddy *b)
 	for (i = 0; i < b->nr_zones; i++)
 		free += READ_ONCE(b->zones[i].nr_free_pages);
 	return free;
+}
+
+
+/* A bulk slot already holding a page, twin or not, is left alone. */
+static void bulk_keeps_filled_slots(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	struct page *host = alloc_page(GFP_KERNEL);
+	struct page *pages[3] = { host, NULL, NULL };
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, host);
+	mmtwin_buddy_drain();
+	before = arena_free(b);
+	KUNIT_EXPECT_EQ(test, mmtwin_alloc_pages_bulk(GFP_KERNEL, 3, pages), 3UL);
+	KUNIT_EXPECT_PTR_EQ(test, pages[0], host);
+	KUNIT_EXPECT_NOT_NULL(test, mmtwin_page_frame(pages[1]));
+	KUNIT_EXPECT_NOT_NULL(test, mmtwin_page_frame(pages[2]));
+	mmtwin_free_pages(pages[1], 0);
+	mmtwin_free_pages(pages[2], 0);
+	__free_page(host);
+	mmtwin_buddy_drain();
+	/* Nothing taken for the filled slot and never handed out. */
+	KUNIT_EXPECT_EQ(test, arena_free(b), before);
 }
 
 static void control_requests(struct kunit *test)
@@ -720,6 +1078,14 @@ static struct kunit_case mmtwin_buddy_cases[] = {
 	KUNIT_CASE(zonelist_fallback),
 	KUNIT_CASE_SLOW(concurrent_stress),
 	KUNIT_CASE(control_requests),
+	KUNIT_CASE(virt_to_frame_heads),
+	KUNIT_CASE(alloc_node_thisnode),
+	KUNIT_CASE(slab_view_cmpxchg),
+	KUNIT_CASE(shrinker_registry),
+	KUNIT_CASE(stray_put_page),
+	KUNIT_CASE(host_shrinker),
+	KUNIT_CASE(bulk_keeps_filled_slots),
+	KUNIT_CASE_SLOW(glue_reclaim_reentry),
 	{}
 };
 

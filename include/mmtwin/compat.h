@@ -122,6 +122,60 @@ static inline int mmtwin_precise_page_mapcount(struct folio *folio,
 #define mmtwin_folio_mapped_shared(folio)	(page_mapcount(&(folio)->page) > 1)
 #endif
 
+/*
+ * Shrinkers: 6.7 made them allocated objects (shrinker_alloc() and
+ * shrinker_register()); 6.1 registers a struct the caller owns.
+ */
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+typedef unsigned long (*mmtwin_shrink_fn)(struct shrinker *, struct shrink_control *);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline struct shrinker *mmtwin_shrinker_create(const char *name,
+						      mmtwin_shrink_fn count,
+						      mmtwin_shrink_fn scan)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void mmtwin_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+static inline struct shrinker *mmtwin_shrinker_create(const char *name,
+						      mmtwin_shrink_fn count,
+						      mmtwin_shrink_fn scan)
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void mmtwin_shrinker_destroy(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
+#endif
+
 /* KUnit tests may give their kthread a user address space (6.10+). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define MMTWIN_HAVE_KUNIT_VM_MMAP	1
@@ -136,5 +190,51 @@ static inline int mmtwin_precise_page_mapcount(struct folio *folio,
 #define MMTWIN_TLB_LAYOUT_KNOWN \
 	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
 	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0))
+
+/*
+ * SLUB twin: a pointer and a word changed together by one cmpxchg16b.
+ * The _local one has no lock prefix, for the per-CPU {freelist, tid}:
+ * atomic against this CPU's interrupts, all a CPU's own data needs. The
+ * kernel's this_cpu_try_cmpxchg128() may call an emulation modules cannot
+ * link to. 6.6 replaced cmpxchg_double_local() by try_cmpxchg128_local().
+ */
+union mmtwin_pair {
+	struct {
+		void *ptr;
+		unsigned long word;
+	};
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	u128 full;
+#endif
+} __aligned(2 * sizeof(void *));
+
+/* The same, locked, for a pair other CPUs change too (a slab's). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define mmtwin_cmpxchg_pair(pair, optr, oword, nptr, nword)		\
+({									\
+	union mmtwin_pair __old = { .ptr = (optr), .word = (oword) };	\
+	union mmtwin_pair __new = { .ptr = (nptr), .word = (nword) };	\
+	try_cmpxchg128(&(pair)->full, &__old.full, __new.full);		\
+})
+#define mmtwin_cmpxchg_pair_local(pair, optr, oword, nptr, nword)	\
+({									\
+	union mmtwin_pair __old = { .ptr = (optr), .word = (oword) };	\
+	union mmtwin_pair __new = { .ptr = (nptr), .word = (nword) };	\
+	try_cmpxchg128_local(&(pair)->full, &__old.full, __new.full);	\
+})
+#else
+#define mmtwin_cmpxchg_pair(pair, optr, oword, nptr, nword)		\
+	cmpxchg_double(&(pair)->ptr, &(pair)->word, optr, oword, nptr, nword)
+#define mmtwin_cmpxchg_pair_local(pair, optr, oword, nptr, nword)	\
+	cmpxchg_double_local(&(pair)->ptr, &(pair)->word, optr, oword,	\
+			     nptr, nword)
+#define system_has_cmpxchg128()	system_has_cmpxchg_double()
+#endif
+
+/* SLAB_NO_MERGE arrived in 6.5; the twin never merges caches anyway. */
+#include <linux/slab.h>
+#ifndef SLAB_NO_MERGE
+#define SLAB_NO_MERGE	0
+#endif
 
 #endif /* _MMTWIN_COMPAT_H */

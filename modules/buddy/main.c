@@ -6,7 +6,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/mm.h>
-#include <linux/rwsem.h>
+#include <linux/srcu.h>
 
 #include "glue.h"
 
@@ -26,6 +26,7 @@ struct mmtwin_twin mmtwin_buddy_twin = {
 	.owner = THIS_MODULE,
 };
 DEFINE_MUTEX(mmtwin_buddy_arena_lock);
+EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_lock);
 
 /* Fault points: borrowing from the host, and any twin allocation. */
 static MMTWIN_DECLARE_FAULT_ATTR(fail_borrow);
@@ -51,25 +52,15 @@ void mmtwin_buddy_bad_free(unsigned long pfn, unsigned int order, int state,
 			   current->comm, pfn, order, state, frame_order);
 }
 
-/*
- * Spread the arena over the nodes with memory, taking turns, so the twin
- * has a zone per node as the host does; any node will do when one is full.
- */
-static struct page *borrow_block(void)
+/* Above every pfn of the host: the chunk map covers the nodes' spans. */
+static unsigned long host_end_pfn(void)
 {
-	static int last_nid = NUMA_NO_NODE;
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
-	struct page *page;
+	unsigned long end = 0;
 	int nid;
 
-	nid = next_node_in(last_nid, node_states[N_MEMORY]);
-	if (nid < MAX_NUMNODES) {
-		last_nid = nid;
-		page = alloc_pages_node(nid, gfp | __GFP_THISNODE, MAX_PAGE_ORDER);
-		if (page)
-			return page;
-	}
-	return alloc_pages(gfp, MAX_PAGE_ORDER);
+	for_each_online_node(nid)
+		end = max(end, node_end_pfn(nid));
+	return end;
 }
 
 static int borrow_one(void)
@@ -80,12 +71,12 @@ static int borrow_one(void)
 
 	if (mmtwin_should_fail(&fail_borrow, PAGE_SIZE << MAX_PAGE_ORDER))
 		return -ENOMEM;
-	page = borrow_block();
+	page = mmtwin_host_borrow();
 	if (!page)
 		return -ENOMEM;
 	c = buddy_chunk_new();
 	if (!c) {
-		__free_pages(page, MAX_PAGE_ORDER);
+		mmtwin_host_unborrow(page);
 		return -ENOMEM;
 	}
 	c->host = page;
@@ -95,20 +86,19 @@ static int borrow_one(void)
 			      page_zone(page)->name);
 	if (ret) {
 		buddy_vfree(c);
-		__free_pages(page, MAX_PAGE_ORDER);
+		mmtwin_host_unborrow(page);
 	}
 	return ret;
 }
 
+/* The pages go back to the host after a grace period (host.c). */
 static bool return_one(void)
 {
 	struct buddy_chunk *c = buddy_take_free_chunk(mmtwin_buddy);
 
 	if (!c)
 		return false;
-	__free_pages(c->host, MAX_PAGE_ORDER);
-	synchronize_rcu();	/* buddy_lookup() may still pass over it */
-	buddy_vfree(c);
+	mmtwin_host_retire(c);
 	return true;
 }
 
@@ -116,6 +106,7 @@ unsigned int mmtwin_buddy_arena_mb(void)
 {
 	return mmtwin_buddy->nr_chunks * CHUNK_MB;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_mb);
 
 void mmtwin_buddy_retune(void)
 {
@@ -162,13 +153,23 @@ int mmtwin_buddy_resize(unsigned int mb)
 	mutex_unlock(&mmtwin_buddy_arena_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_resize);
 
 /* Exported API: see <mmtwin/buddy.h>. */
+struct page *mmtwin_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	struct mmtwin_frame *f;
+
+	if (nid != NUMA_NO_NODE && (nid < 0 || nid >= MAX_NUMNODES))
+		return NULL;
+	f = buddy_alloc_node(mmtwin_buddy, nid, gfp, order);
+	return f ? pfn_to_page(frame_pfn(f)) : NULL;
+}
+EXPORT_SYMBOL_GPL(mmtwin_alloc_pages_node);
+
 struct page *mmtwin_alloc_pages(gfp_t gfp, unsigned int order)
 {
-	struct mmtwin_frame *f = buddy_alloc(mmtwin_buddy, gfp, order);
-
-	return f ? pfn_to_page(frame_pfn(f)) : NULL;
+	return mmtwin_alloc_pages_node(NUMA_NO_NODE, gfp, order);
 }
 EXPORT_SYMBOL_GPL(mmtwin_alloc_pages);
 
@@ -178,9 +179,14 @@ void mmtwin_free_pages(struct page *page, unsigned int order)
 
 	if (WARN_ON_ONCE(!f))
 		return;
+	if (f->state == MMTWIN_FRAME_ALLOC && f->order == order)
+		mmtwin_host_check_block(page, order);
 	buddy_free(mmtwin_buddy, f, order);
 }
 EXPORT_SYMBOL_GPL(mmtwin_free_pages);
+
+/* Stands for a slot the caller filled; never handed to the core otherwise. */
+static struct mmtwin_frame bulk_placeholder = { .state = MMTWIN_FRAME_ALLOC };
 
 unsigned long mmtwin_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 				      struct page **pages)
@@ -188,12 +194,15 @@ unsigned long mmtwin_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 	struct mmtwin_frame *frames[BULK_STEP];
 	unsigned long done, i, n, filled = 0;
 
-	/* A frame array shadows @pages, a step at a time, on the stack. */
+	/*
+	 * A frame array shadows @pages, a step at a time, on the stack. A
+	 * slot that holds any page, twin or not, is full: a placeholder
+	 * frame keeps the core from filling it.
+	 */
 	for (done = 0; done < nr; done += n) {
 		n = min(nr - done, (unsigned long)BULK_STEP);
 		for (i = 0; i < n; i++)
-			frames[i] = pages[done + i] ?
-				    mmtwin_page_frame(pages[done + i]) : NULL;
+			frames[i] = pages[done + i] ? &bulk_placeholder : NULL;
 		buddy_alloc_bulk(mmtwin_buddy, gfp, n, frames);
 		for (i = 0; i < n; i++) {
 			if (!pages[done + i] && frames[i])
@@ -213,6 +222,20 @@ struct mmtwin_frame *mmtwin_page_frame(struct page *page)
 }
 EXPORT_SYMBOL_GPL(mmtwin_page_frame);
 
+struct mmtwin_frame *mmtwin_virt_to_frame(const void *addr)
+{
+	if (!virt_addr_valid(addr))
+		return NULL;
+	return buddy_block_head(mmtwin_buddy, PHYS_PFN(__pa(addr)));
+}
+EXPORT_SYMBOL_GPL(mmtwin_virt_to_frame);
+
+void *mmtwin_frame_address(const struct mmtwin_frame *frame)
+{
+	return page_address(pfn_to_page(frame_pfn(frame)));
+}
+EXPORT_SYMBOL_GPL(mmtwin_frame_address);
+
 struct page *mmtwin_frame_page(const struct mmtwin_frame *frame)
 {
 	return pfn_to_page(frame_pfn(frame));
@@ -231,10 +254,12 @@ int mmtwin_buddy_nr_zones(void)
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_nr_zones);
 
+static unsigned long glue_reclaimable(void *data, int zone);
+
 int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info)
 {
 	struct buddy_zone *z;
-	int cpu;
+	int cpu, i;
 
 	if (zone < 0 || zone >= mmtwin_buddy_nr_zones())
 		return -EINVAL;
@@ -249,9 +274,41 @@ int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info)
 	info->min = zone_wmark(z, BUDDY_WMARK_MIN);
 	info->low = zone_wmark(z, BUDDY_WMARK_LOW);
 	info->high = zone_wmark(z, BUDDY_WMARK_HIGH);
+	info->boost = READ_ONCE(z->watermark_boost);
+	info->host_zone = z->host_idx;
+	info->free_highatomic = READ_ONCE(z->nr_free_highatomic);
+	info->reclaimable = glue_reclaimable(NULL, zone);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		info->lowmem_reserve[i] = READ_ONCE(z->lowmem_reserve[i]);
+	info->unreclaimable = mmtwin_buddy_node_unreclaimable(z->node);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_zone_info);
+
+bool mmtwin_buddy_watermark_ok(int zone, unsigned int order, unsigned long mark,
+			       int highest_zoneidx, unsigned int alloc_flags)
+{
+	if (zone < 0 || zone >= mmtwin_buddy_nr_zones() ||
+	    highest_zoneidx < 0 || highest_zoneidx >= MAX_NR_ZONES)
+		return false;
+	return buddy_watermark_ok(&mmtwin_buddy->zones[zone], order, mark,
+				  highest_zoneidx, alloc_flags);
+}
+EXPORT_SYMBOL_GPL(mmtwin_buddy_watermark_ok);
+
+void mmtwin_buddy_reset_boost(int zone)
+{
+	if (zone >= 0 && zone < mmtwin_buddy_nr_zones())
+		buddy_reset_boost(&mmtwin_buddy->zones[zone]);
+}
+EXPORT_SYMBOL_GPL(mmtwin_buddy_reset_boost);
+
+/* pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES */
+bool mmtwin_buddy_node_unreclaimable(int nid)
+{
+	return READ_ONCE(mmtwin_buddy->node_no_progress[nid < BUDDY_MAX_NODES ?
+							 nid : 0]) >= 16;
+}
 
 void mmtwin_buddy_drain(void)
 {
@@ -260,58 +317,99 @@ void mmtwin_buddy_drain(void)
 EXPORT_SYMBOL_GPL(mmtwin_buddy_drain);
 
 /*
- * The core calls these two for the reclaimer. The rwsem lets unregister
- * wait for direct reclaimers; the wake-up runs in atomic context and only
- * tries the lock.
+ * The core calls these for the reclaimer. Readers hold SRCU, which nests
+ * and may sleep, so a reclaimer that allocates from the twin, or an
+ * unregister waiting meanwhile, never deadlocks; unregister waits with
+ * synchronize_srcu() for hooks still running.
  */
-static DECLARE_RWSEM(reclaim_sem);
-static const struct mmtwin_reclaim_ops *reclaimer;
+DEFINE_STATIC_SRCU(hook_srcu);
+static DEFINE_MUTEX(reclaimer_lock);
+static const struct mmtwin_reclaim_ops __rcu *reclaimer;
 
-static void glue_wake(void *data, int zone, unsigned int order)
+static void glue_wake(void *data, int nid, int zone, unsigned int order,
+		      gfp_t gfp, int highest_zoneidx)
 {
-	if (!down_read_trylock(&reclaim_sem))
-		return;
-	if (reclaimer && reclaimer->wake)
-		reclaimer->wake(reclaimer->data, zone, order);
-	up_read(&reclaim_sem);
+	const struct mmtwin_reclaim_ops *ops;
+	int idx = srcu_read_lock(&hook_srcu);
+
+	ops = srcu_dereference(reclaimer, &hook_srcu);
+	if (ops && ops->wake)
+		ops->wake(ops->data, nid, zone, order, gfp, highest_zoneidx);
+	srcu_read_unlock(&hook_srcu, idx);
 }
 
-static unsigned long glue_reclaim(void *data, gfp_t gfp, unsigned int order)
+/* Without a reclaimer, direct reclaim is what the shrinkers give back. */
+static unsigned long glue_reclaim(void *data, int nid, gfp_t gfp,
+				  unsigned int order, int highest_zoneidx)
 {
+	const struct mmtwin_reclaim_ops *ops;
 	unsigned long progress = 0;
+	int idx = srcu_read_lock(&hook_srcu);
 
-	down_read(&reclaim_sem);
-	if (reclaimer && reclaimer->reclaim)
-		progress = reclaimer->reclaim(reclaimer->data, gfp, order);
-	up_read(&reclaim_sem);
+	ops = srcu_dereference(reclaimer, &hook_srcu);
+	if (ops && ops->reclaim)
+		progress = ops->reclaim(ops->data, nid, gfp, order,
+					highest_zoneidx);
+	else if (!ops)
+		progress = mmtwin_buddy_shrink_node(gfp, nid);
+	srcu_read_unlock(&hook_srcu, idx);
 	return progress;
+}
+
+static bool glue_oom(void *data, gfp_t gfp, unsigned int order)
+{
+	const struct mmtwin_reclaim_ops *ops;
+	bool progress = false;
+	int idx = srcu_read_lock(&hook_srcu);
+
+	ops = srcu_dereference(reclaimer, &hook_srcu);
+	if (ops && ops->oom)
+		progress = ops->oom(ops->data, gfp, order);
+	srcu_read_unlock(&hook_srcu, idx);
+	return progress;
+}
+
+static unsigned long glue_reclaimable(void *data, int zone)
+{
+	const struct mmtwin_reclaim_ops *ops;
+	unsigned long pages = 0;
+	int idx = srcu_read_lock(&hook_srcu);
+
+	ops = srcu_dereference(reclaimer, &hook_srcu);
+	if (ops && ops->reclaimable)
+		pages = ops->reclaimable(ops->data, zone);
+	srcu_read_unlock(&hook_srcu, idx);
+	return pages;
 }
 
 static const struct mmtwin_reclaim_ops glue_ops = {
 	.wake = glue_wake,
 	.reclaim = glue_reclaim,
+	.oom = glue_oom,
+	.reclaimable = glue_reclaimable,
 };
 
 int mmtwin_buddy_register_reclaim(const struct mmtwin_reclaim_ops *ops)
 {
 	int ret = 0;
 
-	down_write(&reclaim_sem);
-	if (reclaimer)
+	mutex_lock(&reclaimer_lock);
+	if (rcu_access_pointer(reclaimer))
 		ret = -EBUSY;
 	else
-		reclaimer = ops;
-	up_write(&reclaim_sem);
+		rcu_assign_pointer(reclaimer, ops);
+	mutex_unlock(&reclaimer_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_register_reclaim);
 
 void mmtwin_buddy_unregister_reclaim(const struct mmtwin_reclaim_ops *ops)
 {
-	down_write(&reclaim_sem);
-	if (!WARN_ON_ONCE(reclaimer != ops))
-		reclaimer = NULL;
-	up_write(&reclaim_sem);
+	mutex_lock(&reclaimer_lock);
+	if (!WARN_ON_ONCE(rcu_access_pointer(reclaimer) != ops))
+		RCU_INIT_POINTER(reclaimer, NULL);
+	mutex_unlock(&reclaimer_lock);
+	synchronize_srcu(&hook_srcu);
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_unregister_reclaim);
 
@@ -336,10 +434,12 @@ static void return_all(void)
 {
 	unsigned long left;
 
+	mmtwin_host_exit();
 	mmtwin_buddy_control_free_all();
 	buddy_drain_all(mmtwin_buddy);
 	while (return_one())
 		;
+	mmtwin_host_flush();
 	left = mmtwin_buddy->nr_chunks;
 	if (WARN(left, "mmtwin_buddy: %lu MB still handed out; leaking them to the host\n",
 		 left * CHUNK_MB))
@@ -355,7 +455,10 @@ static int __init mmtwin_buddy_init(void)
 	mmtwin_buddy = buddy_vzalloc(sizeof(*mmtwin_buddy));
 	if (!mmtwin_buddy)
 		return -ENOMEM;
-	buddy_init(mmtwin_buddy);
+	if (buddy_init(mmtwin_buddy, host_end_pfn())) {
+		buddy_vfree(mmtwin_buddy);
+		return -ENOMEM;
+	}
 	buddy_set_reclaim(mmtwin_buddy, &glue_ops);
 
 	ret = mmtwin_twin_register(&mmtwin_buddy_twin);
@@ -370,16 +473,22 @@ static int __init mmtwin_buddy_init(void)
 	ret = mmtwin_buddy_sysfs_init(mmtwin_buddy_twin.kobj);
 	if (ret)
 		goto give_back;
+	ret = mmtwin_host_init();
+	if (ret)
+		goto sysfs_exit;
 	mmtwin_buddy_debugfs_init(mmtwin_buddy_twin.debugfs_dir);
 	pr_info("mmtwin_buddy: %u MB in %d zone(s)\n", mmtwin_buddy_arena_mb(),
 		mmtwin_buddy->nr_zones);
 	return 0;
 
+sysfs_exit:
+	mmtwin_buddy_sysfs_exit(mmtwin_buddy_twin.kobj);
 give_back:
 	mmtwin_twin_unregister(&mmtwin_buddy_twin);
 	return_all();
 	return ret;
 free_buddy:
+	buddy_destroy(mmtwin_buddy);
 	buddy_vfree(mmtwin_buddy);
 	return ret;
 }

@@ -32,7 +32,8 @@ struct zone_row {
 	unsigned long type_free[MAX_TYPES][MAX_ORDERS];
 	unsigned long blocks[MAX_TYPES];
 	/* zoneinfo */
-	unsigned long free, min, low, high, managed;
+	unsigned long free, min, low, high, managed, boost;
+	int nprot;		/* entries of "protection: (...)" */
 	int has_zoneinfo;
 };
 
@@ -157,6 +158,14 @@ static int parse_zoneinfo(const char *path, struct mm_view *v)
 			z->high = val;
 		} else if (sscanf(line, " managed %lu", &val) == 1) {
 			z->managed = val;
+		} else if (sscanf(line, " boost %lu", &val) == 1) {
+			z->boost = val;
+		} else if (strstr(line, "protection: (")) {
+			char *p;
+
+			z->nprot = 1;
+			for (p = strchr(line, ','); p; p = strchr(p + 1, ','))
+				z->nprot++;
 		}
 	}
 	fclose(f);
@@ -213,14 +222,19 @@ static int has_twin(void)
 	return access(TWIN "buddyinfo", R_OK) == 0;
 }
 
+/* Every test loads the twin it tests; one that will not load is a failure. */
+#define NEED_TWIN() do {						\
+	ASSERT_EQ(0, load_module("mmtwin_buddy"));			\
+	ASSERT_TRUE(has_twin());					\
+} while (0)
+
 /* The same parser reads the kernel's files and the twin's. */
 TEST(one_parser_for_both)
 {
 	struct mm_view kv, tv;
 	int i;
 
-	if (!has_twin())
-		SKIP(return, "mmtwin_buddy not loaded");
+	NEED_TWIN();
 	ASSERT_EQ(0, parse_all("/proc/", &kv));
 	ASSERT_EQ(0, parse_all(TWIN, &tv));
 	ASSERT_GT(kv.nzones, 0);
@@ -229,6 +243,8 @@ TEST(one_parser_for_both)
 	for (i = 0; i < tv.nzones; i++) {
 		EXPECT_EQ(kv.z[0].norders, tv.z[i].norders);
 		EXPECT_TRUE(tv.z[i].has_zoneinfo);
+		/* One lowmem_reserve entry per zone type, as the kernel's. */
+		EXPECT_EQ(kv.z[0].nprot, tv.z[i].nprot);
 	}
 	for (i = 0; i < kv.nzones; i++)
 		if (kv.z[i].norders)	/* populated zones */
@@ -245,9 +261,10 @@ TEST(twin_numbers_agree)
 	unsigned long pages, blocks, sum;
 	int i, o, t;
 
-	if (!has_twin())
-		SKIP(return, "mmtwin_buddy not loaded");
+	NEED_TWIN();
 	twin_free(&v);
+	/* No zone parsed would make every check below vacuous. */
+	ASSERT_GT(v.nzones, 0);
 	for (i = 0; i < v.nzones; i++) {
 		struct zone_row *z = &v.z[i];
 
@@ -274,8 +291,7 @@ TEST(control_alloc_free)
 	struct mm_view v;
 	unsigned long before;
 
-	if (!has_twin())
-		SKIP(return, "mmtwin_buddy not loaded");
+	NEED_TWIN();
 	before = twin_free(&v);
 	ASSERT_EQ(0, control("alloc kst 8 3 movable"));
 	EXPECT_EQ(before - 64, twin_free(&v));
@@ -293,8 +309,7 @@ TEST(control_rejects_bad_requests)
 	unsigned long before;
 	char big[128];
 
-	if (!has_twin())
-		SKIP(return, "mmtwin_buddy not loaded");
+	NEED_TWIN();
 	before = twin_free(&v);
 	EXPECT_EQ(-EINVAL, control("bogus"));
 	EXPECT_EQ(-EINVAL, control("alloc"));
@@ -323,8 +338,7 @@ TEST(tunables)
 	struct stat st;
 	unsigned long low;
 
-	if (!has_twin())
-		SKIP(return, "mmtwin_buddy not loaded");
+	NEED_TWIN();
 	ASSERT_EQ(0, stat(TUNE "watermark_scale_factor", &st));
 	EXPECT_EQ(0644U, st.st_mode & 07777);
 	EXPECT_EQ(-ERANGE, write_file(TUNE "watermark_scale_factor", "0"));
@@ -336,6 +350,12 @@ TEST(tunables)
 	EXPECT_EQ(-ERANGE, write_file(TUNE "pcp_high", "-2"));
 	EXPECT_EQ(-ERANGE, write_file(TUNE "min_free_kbytes", "262145"));
 	EXPECT_EQ(10, read_long(TUNE "watermark_scale_factor"));
+	EXPECT_EQ(15000, read_long(TUNE "watermark_boost_factor"));
+	EXPECT_EQ(-ERANGE, write_file(TUNE "watermark_boost_factor", "-1"));
+	EXPECT_EQ(-EINVAL, write_file(TUNE "watermark_boost_factor", "lots"));
+	ASSERT_EQ(0, write_file(TUNE "watermark_boost_factor", "0"));
+	EXPECT_EQ(0, read_long(TUNE "watermark_boost_factor"));
+	ASSERT_EQ(0, write_file(TUNE "watermark_boost_factor", "15000"));
 
 	parse_all(TWIN, &v);
 	low = v.z[0].low;
@@ -353,12 +373,12 @@ TEST(tunables)
 TEST(arena_grows_and_shrinks)
 {
 	struct mm_view v;
-	long mb = read_long(TUNE "arena_mb");
 	char buf[32];
 	unsigned long before;
+	long mb;
 
-	if (!has_twin())
-		SKIP(return, "mmtwin_buddy not loaded");
+	NEED_TWIN();
+	mb = read_long(TUNE "arena_mb");
 	ASSERT_GT(mb, 0);
 	before = twin_free(&v);
 	snprintf(buf, sizeof(buf), "%ld", mb + 8);
@@ -402,8 +422,9 @@ TEST(fault_twin_alloc)
 	struct mm_view v;
 	unsigned long before;
 
+	NEED_TWIN();
 	if (access(TWIN "fail_alloc", F_OK))
-		SKIP(return, "no fault injection in this kernel");
+		SKIP(return, "CONFIG_FAULT_INJECTION_DEBUG_FS not set");
 	before = twin_free(&v);
 	ASSERT_EQ(0, arm_fault("fail_alloc", 1));
 	EXPECT_EQ(-ENOMEM, control("alloc flt 4 2 movable"));
@@ -419,12 +440,14 @@ TEST(fault_twin_alloc)
 TEST(fault_borrow)
 {
 	struct mm_view v;
-	long mb = read_long(TUNE "arena_mb");
 	unsigned long before;
 	char buf[32];
+	long mb;
 
+	NEED_TWIN();
+	mb = read_long(TUNE "arena_mb");
 	if (access(TWIN "fail_borrow", F_OK))
-		SKIP(return, "no fault injection in this kernel");
+		SKIP(return, "CONFIG_FAULT_INJECTION_DEBUG_FS not set");
 	before = twin_free(&v);
 	/* The third chunk fails: the first two must go back too. */
 	ASSERT_EQ(0, set_fault("fail_borrow", "space", "0"));
@@ -437,13 +460,30 @@ TEST(fault_borrow)
 	set_fault("fail_borrow", "probability", "0");
 }
 
+/* Every twin-only counter has a name (a missing one prints "(null)"). */
+TEST(stats_all_named)
+{
+	char line[256];
+	int lines = 0;
+	FILE *f;
+
+	NEED_TWIN();
+	f = fopen(TWIN "stats", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		EXPECT_EQ(NULL, strstr(line, "(null)"));
+		lines++;
+	}
+	fclose(f);
+	EXPECT_GT(lines, 10);
+}
+
 TEST(invariants_hold)
 {
 	char buf[256] = "";
 	int fd;
 
-	if (!has_twin())
-		SKIP(return, "mmtwin_buddy not loaded");
+	NEED_TWIN();
 	fd = open(TWIN "check", O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_LT(0, read(fd, buf, sizeof(buf) - 1));

@@ -8,17 +8,44 @@
 
 #include "harness.h"
 
-int harness_cpu;
-int harness_node;
+__thread int harness_cpu;
+__thread unsigned int harness_memalloc;
+__thread int harness_node;
 int harness_fail_every;
-unsigned long harness_warnings;
-unsigned long harness_reports;
-unsigned long harness_bad_frees;
+_Atomic unsigned long harness_warnings;
+_Atomic unsigned long harness_reports;
+_Atomic unsigned long harness_bad_frees;
 static unsigned long fail_counter;
 
 #define SHADOW_PFNS	(1UL << 22)
 static unsigned char *owned;	/* 1: handed out by the twin */
 static unsigned char *dirty;	/* 1: "written" since it was last zeroed */
+
+void buddy_user_lock_init(struct buddy_user_lock *l)
+{
+	pthread_mutexattr_t a;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+	if (pthread_mutex_init(&l->m, &a))
+		harness_die("mutex init");
+	pthread_mutexattr_destroy(&a);
+	l->held = 0;
+}
+
+void buddy_user_lock(struct buddy_user_lock *l)
+{
+	if (pthread_mutex_lock(&l->m))
+		harness_die("lock taken recursively");
+	WRITE_ONCE(l->held, 1);
+}
+
+void buddy_user_unlock(struct buddy_user_lock *l)
+{
+	WRITE_ONCE(l->held, 0);
+	if (pthread_mutex_unlock(&l->m))
+		harness_die("unlock of a lock not held");
+}
 
 void harness_die(const char *fmt, ...)
 {
@@ -75,7 +102,8 @@ void harness_cond_resched(void)
 }
 
 /* A reclaimer that frees the oldest live allocations. */
-static unsigned long harness_reclaim(void *data, gfp_t gfp, unsigned int order)
+static unsigned long harness_reclaim(void *data, int nid, gfp_t gfp,
+				     unsigned int order, int highest_zoneidx)
 {
 	struct harness *h = data;
 	unsigned long freed = 0;
@@ -88,11 +116,9 @@ static unsigned long harness_reclaim(void *data, gfp_t gfp, unsigned int order)
 	return freed;
 }
 
-static void harness_wake(void *data, int zone, unsigned int order)
+static void harness_wake(void *data, int nid, int zone, unsigned int order,
+			 gfp_t gfp, int highest_zoneidx)
 {
-	(void)data;
-	(void)zone;
-	(void)order;
 }
 
 static struct mmtwin_reclaim_ops harness_reclaim_ops = {
@@ -105,12 +131,19 @@ static void add_chunks(struct harness *h, int n, int node, int idx,
 {
 	while (n--) {
 		struct buddy_chunk *c = buddy_chunk_new();
+		unsigned long pfn;
 
-		if (!c || h->next_pfn + BUDDY_CHUNK_PAGES > (1UL << 18) ||
-		    buddy_add_chunk(h->b, c, h->next_pfn, node, idx, name))
-			harness_die("add_chunk failed at pfn %lu", h->next_pfn);
-		/* Leave holes so zones span more than they manage. */
-		h->next_pfn += 3 * BUDDY_CHUNK_PAGES;
+		/* Reuse the pfns of chunks taken back before new ones. */
+		if (h->nr_spare_pfns) {
+			pfn = h->spare_pfns[--h->nr_spare_pfns];
+		} else {
+			pfn = h->next_pfn;
+			/* Leave holes so zones span more than they manage. */
+			h->next_pfn += 3 * BUDDY_CHUNK_PAGES;
+		}
+		if (!c || pfn + BUDDY_CHUNK_PAGES > HARNESS_PFNS ||
+		    buddy_add_chunk(h->b, c, pfn, node, idx, name))
+			harness_die("add_chunk failed at pfn %lu", pfn);
 	}
 }
 
@@ -122,11 +155,12 @@ void harness_setup(struct harness *h, int dma32_chunks, int normal_chunks,
 		owned = calloc(SHADOW_PFNS, 1);
 		dirty = calloc(SHADOW_PFNS, 1);
 	}
-	/* The chunks sit below 3 * 64 * 1024 pfns (see add_chunks()). */
-	memset(owned, 0, 1UL << 18);
-	memset(dirty, 1, 1UL << 18);
+	/* The chunks sit below HARNESS_PFNS (see add_chunks()). */
+	memset(owned, 0, HARNESS_PFNS);
+	memset(dirty, 1, HARNESS_PFNS);
 	h->b = buddy_vzalloc(sizeof(*h->b));
-	buddy_init(h->b);
+	if (buddy_init(h->b, SHADOW_PFNS))
+		harness_die("buddy_init");
 	h->next_pfn = BUDDY_CHUNK_PAGES;
 	add_chunks(h, dma32_chunks, 0, 1, "DMA32");
 	add_chunks(h, normal_chunks, 0, 2, "Normal");
@@ -205,6 +239,12 @@ static void track(struct harness *h, struct mmtwin_frame *f, gfp_t gfp,
 		harness_die("pfn %lu misaligned for order %u", pfn, order);
 	if (f->mt != buddy_gfp_migratetype(gfp))
 		harness_die("pfn %lu: type %d for gfp %#x", pfn, f->mt, gfp);
+	if (frame_chunk(f)->zone->host_idx > buddy_gfp_zone(gfp))
+		harness_die("pfn %lu: zone %s for gfp %#x", pfn,
+			    frame_chunk(f)->zone->name, gfp);
+	for (unsigned long i = 1; (gfp & __GFP_COMP) && i < (1UL << order); i++)
+		if (mmtwin_frame_head(f + i) != f)
+			harness_die("pfn %lu: tail %lu lost its head", pfn, i);
 	claim_frames(f, order);
 	if (gfp & __GFP_ZERO)
 		for (unsigned long i = 0; i < (1UL << order); i++)
@@ -276,13 +316,38 @@ static const gfp_t gfp_choices[] = {
 	GFP_ATOMIC | __GFP_MOVABLE | __GFP_NOWARN,
 	GFP_NOWAIT | __GFP_RECLAIMABLE | __GFP_NOWARN,
 	GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_MOVABLE,
+	GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN,
+	GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN,
+	GFP_KERNEL | __GFP_NOFAIL,
+	GFP_KERNEL | __GFP_COMP | __GFP_DMA32 | __GFP_NOWARN,
 };
+
+#define NR_GFP_CHOICES	ARRAY_SIZE(gfp_choices)
+
+/*
+ * __GFP_NOFAIL only where it can succeed: with nothing free anywhere it
+ * would loop for good (the kernel's would wait for the OOM killer).
+ */
+static gfp_t pick_gfp(struct harness *h, uint8_t a, unsigned int order)
+{
+	gfp_t gfp = gfp_choices[a % NR_GFP_CHOICES];
+	unsigned long free = 0;
+
+	if (!(gfp & __GFP_NOFAIL))
+		return gfp;
+	for (int i = 0; i < h->b->nr_zones; i++)
+		free += h->b->zones[i].nr_free_pages;
+	if (order > 1 || free < 64)
+		return GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
+	return gfp;
+}
 
 static void op_tunables(struct harness *h, uint8_t a, uint8_t c)
 {
 	switch (a % 4) {
 	case 0:
-		h->b->tun.pcp_high = c % 4 ? c : -1;
+		/* 0 turns the lists off: what they held must come back. */
+		h->b->tun.pcp_high = c % 4 == 0 ? -1 : c % 4 == 1 ? 0 : c;
 		break;
 	case 1:
 		h->b->tun.pcp_batch = c % 4 ? c % 64 + 1 : -1;
@@ -301,7 +366,7 @@ static void op_tunables(struct harness *h, uint8_t a, uint8_t c)
 static void op_bulk(struct harness *h, uint8_t a, uint8_t c)
 {
 	struct mmtwin_frame *frames[64] = { NULL };
-	gfp_t gfp = gfp_choices[a % 10];
+	gfp_t gfp = pick_gfp(h, a, 0);
 	unsigned long nr = c % 64 + 1, got;
 
 	if (h->nr_live + nr > HARNESS_MAX_LIVE)
@@ -331,6 +396,7 @@ static void op_chunk(struct harness *h, uint8_t a)
 				if (owned[c->base_pfn + i])
 					harness_die("took back owned pfn %lu",
 						    c->base_pfn + i);
+			h->spare_pfns[h->nr_spare_pfns++] = c->base_pfn;
 			buddy_vfree(c);
 		}
 	}
@@ -346,7 +412,7 @@ static void run_op(struct harness *h, uint8_t op, uint8_t a, uint8_t c)
 	switch (op % 12) {
 	case 0: case 1: case 2: case 3:
 		order = c % 16 < 10 ? c % 4 : c % (BUDDY_MAX_ORDER + 1);
-		harness_alloc(h, gfp_choices[a % 10], order);
+		harness_alloc(h, pick_gfp(h, a, order), order);
 		if (h->b->zones[0].nr_reserved_highatomic ||
 		    (h->b->nr_zones > 1 && h->b->zones[1].nr_reserved_highatomic))
 			h->highatomic_seen = 1;
@@ -381,7 +447,7 @@ static void run_op(struct harness *h, uint8_t op, uint8_t a, uint8_t c)
 	default:
 		/* A burst, to reach the watermarks and fallbacks quickly. */
 		for (int i = 0; i < c % 64; i++)
-			if (!harness_alloc(h, gfp_choices[a % 10] | __GFP_NOWARN,
+			if (!harness_alloc(h, pick_gfp(h, a, a % 4) | __GFP_NOWARN,
 					   a % 4))
 				break;
 		break;
