@@ -184,6 +184,14 @@ static inline void mmtwin_shrinker_destroy(struct shrinker *s)
 #endif
 
 /*
+ * The TLB twin mirrors 6.12's private struct flush_tlb_info
+ * (modules/tlb/kernel.h) and twins 6.12's decisions: it loads on 6.12 only.
+ */
+#define MMTWIN_TLB_LAYOUT_KNOWN \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
+	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0))
+
+/*
  * SLUB twin: a pointer and a word changed together by one cmpxchg16b.
  * The _local one has no lock prefix, for the per-CPU {freelist, tid}:
  * atomic against this CPU's interrupts, all a CPU's own data needs. The
