@@ -14,13 +14,24 @@
 #include <mmtwin/compat.h>
 #include "../modules/buddy/glue.h"
 
+static unsigned long max_pfn_of_nodes(void)
+{
+	unsigned long end = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		end = max(end, node_end_pfn(nid));
+	return end;
+}
+
 struct arena {
 	struct buddy *b;
 	int nr;
 };
 
 /*
- * Borrow @nr max-order chunks; skip the test if the host has too few.
+ * Borrow @nr max-order chunks; the test fails if the host lends too few
+ * (a VM too small for the suite is a broken setup, not a skip).
  * Chunk i goes to twin node @node_of(i): one zone per node.
  */
 static struct buddy *arena_create_nodes(struct kunit *test, int nr,
@@ -30,7 +41,7 @@ static struct buddy *arena_create_nodes(struct kunit *test, int nr,
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	buddy_init(b);
+	KUNIT_ASSERT_EQ(test, buddy_init(b, max_pfn_of_nodes()), 0);
 	for (i = 0; i < nr; i++) {
 		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
 						MAX_PAGE_ORDER);
@@ -49,8 +60,7 @@ static struct buddy *arena_create_nodes(struct kunit *test, int nr,
 	buddy_setup_wmarks(b);
 	buddy_update_pcp(b);
 	test->priv = b;
-	if (i < nr)
-		kunit_skip(test, "host lent %d of %d chunks", i, nr);
+	KUNIT_ASSERT_EQ_MSG(test, i, nr, "host lent %d of %d chunks", i, nr);
 	return b;
 }
 
@@ -314,8 +324,10 @@ static void watermarks_like_kernel(struct kunit *test)
 	buddy_setup_wmarks(b);
 	KUNIT_EXPECT_EQ(test, z->wmark[BUDDY_WMARK_LOW], 256UL + 1638);
 	/* Order-aware: enough pages, but is there a block of the order? */
-	KUNIT_EXPECT_TRUE(test, buddy_watermark_ok(z, MAX_PAGE_ORDER, 256, 0));
-	KUNIT_EXPECT_FALSE(test, buddy_watermark_ok(z, 0, z->managed_pages, 0));
+	KUNIT_EXPECT_TRUE(test, buddy_watermark_ok(z, MAX_PAGE_ORDER, 256,
+						   ZONE_NORMAL, 0));
+	KUNIT_EXPECT_FALSE(test, buddy_watermark_ok(z, 0, z->managed_pages,
+						    ZONE_NORMAL, 0));
 }
 
 static void exhaustion(struct kunit *test)
@@ -451,14 +463,16 @@ struct fake_reclaimer {
 	struct buddy *b;
 };
 
-static void fake_wake(void *data, int zone, unsigned int order)
+static void fake_wake(void *data, int nid, int zone, unsigned int order,
+		      gfp_t gfp, int highest_zoneidx)
 {
 	struct fake_reclaimer *r = data;
 
 	r->wakes++;
 }
 
-static unsigned long fake_reclaim(void *data, gfp_t gfp, unsigned int order)
+static unsigned long fake_reclaim(void *data, int nid, gfp_t gfp,
+				  unsigned int order, int highest_zoneidx)
 {
 	struct fake_reclaimer *r = data;
 	struct mmtwin_frame *f;
@@ -663,6 +677,144 @@ static void concurrent_stress(struct kunit *test)
 	expect_all_merged(test, b);
 }
 
+
+/* Any address in a twin block finds the block's head frame; others NULL. */
+static void virt_to_frame_heads(struct kunit *test)
+{
+	struct page *comp, *plain;
+	struct mmtwin_frame *head;
+	void *outside;
+	char *base;
+	int i;
+
+	comp = mmtwin_alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	plain = mmtwin_alloc_pages(GFP_KERNEL, 3);
+	KUNIT_ASSERT_NOT_NULL(test, comp);
+	KUNIT_ASSERT_NOT_NULL(test, plain);
+	head = mmtwin_page_frame(comp);
+	KUNIT_EXPECT_PTR_EQ(test, mmtwin_frame_address(head), page_address(comp));
+	base = page_address(comp);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, mmtwin_virt_to_frame(base + i * PAGE_SIZE + 100),
+				    head);
+		KUNIT_EXPECT_PTR_EQ(test, mmtwin_frame_head(mmtwin_page_frame(comp + i)),
+				    head);
+	}
+	base = page_address(plain);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_PTR_EQ(test, mmtwin_virt_to_frame(base + i * PAGE_SIZE + 8),
+				    mmtwin_page_frame(plain));
+	outside = kmalloc(64, GFP_KERNEL);
+	KUNIT_EXPECT_NULL(test, mmtwin_virt_to_frame(outside));
+	kfree(outside);
+	KUNIT_EXPECT_NULL(test, mmtwin_virt_to_frame(NULL));
+	mmtwin_free_pages(comp, 2);
+	mmtwin_free_pages(plain, 3);
+	/* Freed: the tails are plain again and no block holds the address. */
+	KUNIT_EXPECT_EQ(test, (int)mmtwin_page_frame(comp + 1)->state,
+			MMTWIN_FRAME_NONE);
+}
+
+/* __GFP_THISNODE keeps to the node asked for. */
+static void alloc_node_thisnode(struct kunit *test)
+{
+	struct mmtwin_zone_info info;
+	struct page *page;
+	int z;
+
+	for (z = 0; z < mmtwin_buddy_nr_zones(); z++) {
+		KUNIT_ASSERT_EQ(test, mmtwin_buddy_zone_info(z, &info), 0);
+		page = mmtwin_alloc_pages_node(info.node, GFP_KERNEL |
+					       __GFP_THISNODE | __GFP_NOWARN, 0);
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_EXPECT_EQ(test, page_to_nid(page), info.node);
+		mmtwin_free_pages(page, 0);
+	}
+	KUNIT_EXPECT_NULL(test, mmtwin_alloc_pages_node(MAX_NUMNODES, GFP_KERNEL, 0));
+	KUNIT_EXPECT_NULL(test, mmtwin_alloc_pages_node(-5, GFP_KERNEL, 0));
+}
+
+/* freelist and counters swap as one 128-bit word, as SLUB needs. */
+static void slab_view_cmpxchg(struct kunit *test)
+{
+	struct page *page = mmtwin_alloc_pages(GFP_KERNEL, 0);
+	struct mmtwin_frame *f, old, new;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	f = mmtwin_page_frame(page);
+	KUNIT_EXPECT_EQ(test, (unsigned long)&f->freelist % 16, 0UL);
+	f->freelist = (void *)0x1000;
+	f->inuse = 3;
+	f->objects = 32;
+	f->frozen = 1;
+	old.freelist = f->freelist;
+	old.counters = f->counters;
+	new.freelist = (void *)0x2000;
+	new.counters = old.counters;
+	new.inuse = 4;
+	new.frozen = 0;
+	if (IS_ENABLED(CONFIG_ARCH_SUPPORTS_INT128) && system_has_cmpxchg128()) {
+		KUNIT_EXPECT_TRUE(test, try_cmpxchg128(&f->freelist_counter,
+						       &old.freelist_counter,
+						       new.freelist_counter));
+		KUNIT_EXPECT_PTR_EQ(test, f->freelist, (void *)0x2000);
+		KUNIT_EXPECT_EQ(test, (unsigned int)f->inuse, 4U);
+		KUNIT_EXPECT_EQ(test, (unsigned int)f->objects, 32U);
+		KUNIT_EXPECT_EQ(test, (unsigned int)f->frozen, 0U);
+	}
+	mmtwin_free_pages(page, 0);
+}
+
+/* A shrinker with @left objects, freeing what it is asked to scan. */
+struct fake_shrinker {
+	struct mmtwin_shrinker s;
+	unsigned long left, calls, max_scan;
+};
+
+static unsigned long fake_count(struct mmtwin_shrinker *s,
+				struct mmtwin_shrink_control *sc)
+{
+	return container_of(s, struct fake_shrinker, s)->left;
+}
+
+static unsigned long fake_scan(struct mmtwin_shrinker *s,
+			       struct mmtwin_shrink_control *sc)
+{
+	struct fake_shrinker *fs = container_of(s, struct fake_shrinker, s);
+	unsigned long n = min(sc->nr_to_scan, fs->left);
+
+	fs->calls++;
+	fs->max_scan = max(fs->max_scan, sc->nr_to_scan);
+	fs->left -= n;
+	return n;
+}
+
+/* do_shrink_slab()'s share: freeable >> priority, times 4 / seeks. */
+static void shrinker_registry(struct kunit *test)
+{
+	struct fake_shrinker fs = {
+		.s = { .count_objects = fake_count, .scan_objects = fake_scan,
+		       .seeks = DEFAULT_SEEKS },
+		.left = 1000,
+	};
+	struct mmtwin_shrinker bad = { .count_objects = fake_count };
+
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_register_shrinker(&bad), -EINVAL);
+	KUNIT_ASSERT_EQ(test, mmtwin_buddy_register_shrinker(&fs.s), 0);
+	/* 1000 >> 12 is 0, and 0 < 1000: nothing scanned. */
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 12), 0UL);
+	KUNIT_EXPECT_EQ(test, fs.calls, 0UL);
+	/* 1000 >> 2 = 250, * 4 / 2 = 500: in batches of 128, while >= 128. */
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 2), 384UL);
+	KUNIT_EXPECT_EQ(test, fs.calls, 3UL);
+	KUNIT_EXPECT_EQ(test, fs.max_scan, 128UL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 0), 616UL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 13), 0UL);
+	mmtwin_buddy_unregister_shrinker(&fs.s);
+	fs.left = 1000;
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 0), 0UL);
+}
+
 /* The control file's parser and its all-or-nothing rule. */
 static unsigned long arena_free(struct buddy *b)
 {
@@ -720,6 +872,10 @@ static struct kunit_case mmtwin_buddy_cases[] = {
 	KUNIT_CASE(zonelist_fallback),
 	KUNIT_CASE_SLOW(concurrent_stress),
 	KUNIT_CASE(control_requests),
+	KUNIT_CASE(virt_to_frame_heads),
+	KUNIT_CASE(alloc_node_thisnode),
+	KUNIT_CASE(slab_view_cmpxchg),
+	KUNIT_CASE(shrinker_registry),
 	{}
 };
 

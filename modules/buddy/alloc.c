@@ -200,16 +200,6 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 	pcp_unlock(pcp, flags);
 }
 
-static struct mmtwin_frame *rmqueue(struct buddy_zone *z, unsigned int order,
-				    int mt, unsigned int alloc_flags)
-{
-	/* Like the kernel, highatomic requests skip the pcp lists. */
-	if (order <= BUDDY_COSTLY_ORDER && !(alloc_flags & ALLOC_HIGHATOMIC) &&
-	    READ_ONCE(buddy_raw_cpu(z->pcp)->high))
-		return pcp_alloc(z, order, mt, alloc_flags);
-	return buddy_rmqueue(z, order, mt, alloc_flags);
-}
-
 static struct buddy_zone *twin_zonelist_zone(struct buddy *b, int node, int i)
 {
 	int id;
@@ -220,138 +210,374 @@ static struct buddy_zone *twin_zonelist_zone(struct buddy *b, int node, int i)
 	return id < 0 ? NULL : &b->zones[id];
 }
 
+/* Nodes past the zonelists kept use node 0's, which lists every zone. */
+static int zonelist_of(int node)
+{
+	return node >= 0 && node < BUDDY_MAX_NODES ? node : 0;
+}
+
 static int local_list(void)
 {
-	int node = buddy_node_id();
+	return zonelist_of(buddy_node_id());
+}
 
-	return node < BUDDY_MAX_NODES ? node : 0;
+/* for_each_zone_zonelist_nodemask(): the zones this allocation may use. */
+static bool zone_eligible(const struct buddy_ac *ac, const struct buddy_zone *z)
+{
+	return z->host_idx <= ac->highest_zoneidx &&
+	       (!ac->thisnode || z->node == ac->node);
+}
+
+/* The zonelist's next zone from *@i on that the allocation may use. */
+static struct buddy_zone *next_ac_zone(struct buddy *b, const struct buddy_ac *ac,
+				       int *i)
+{
+	struct buddy_zone *z;
+
+	for (; (z = twin_zonelist_zone(b, zonelist_of(ac->node), *i)); (*i)++)
+		if (zone_eligible(ac, z))
+			return z;
+	return NULL;
+}
+
+#define for_each_ac_zone(b, ac, z, i) \
+	for (i = 0; (z = next_ac_zone(b, ac, &(i))); (i)++)
+
+/* The reclaimer's hooks are read once per use and called with no lock held. */
+static const struct mmtwin_reclaim_ops *reclaim_ops(struct buddy *b)
+{
+	return READ_ONCE(b->reclaim);
+}
+
+static void wake_zone(struct buddy *b, struct buddy_zone *z, unsigned int order,
+		      gfp_t gfp, int highest_zoneidx)
+{
+	const struct mmtwin_reclaim_ops *ops = reclaim_ops(b);
+
+	z->events[BUDDY_KSWAPD_WAKE]++;	/* racy count, like a vm event */
+	if (ops && ops->wake)
+		ops->wake(ops->data, z->node, z->id, order, gfp, highest_zoneidx);
+}
+
+/* wake_all_kswapds(): once per node, with the node's first eligible zone. */
+static void wake_all(struct buddy *b, const struct buddy_ac *ac)
+{
+	unsigned long woken = 0;
+	struct buddy_zone *z;
+	int i;
+
+	for_each_ac_zone(b, ac, z, i) {
+		if (!READ_ONCE(z->managed_pages) ||
+		    (z->node < BITS_PER_LONG && (woken & (1UL << z->node))))
+			continue;
+		if (z->node < BITS_PER_LONG)
+			woken |= 1UL << z->node;
+		wake_zone(b, z, ac->order, ac->gfp, ac->highest_zoneidx);
+	}
+}
+
+/*
+ * rmqueue(): the pcp lists for small orders; when they have nothing, the
+ * buddy lists, which may still have a highatomic block for the flags.
+ * A fallback that boosted the watermarks wakes the reclaimer.
+ */
+static struct mmtwin_frame *rmqueue(struct buddy *b, struct buddy_zone *z,
+				    unsigned int order, int mt,
+				    unsigned int alloc_flags)
+{
+	struct mmtwin_frame *f = NULL;
+
+	if (order <= BUDDY_COSTLY_ORDER && READ_ONCE(buddy_raw_cpu(z->pcp)->high))
+		f = pcp_alloc(z, order, mt, alloc_flags);
+	if (!f)
+		f = buddy_rmqueue(z, order, mt, alloc_flags);
+	if ((alloc_flags & ALLOC_KSWAPD) && READ_ONCE(z->boosted)) {
+		WRITE_ONCE(z->boosted, 0);
+		wake_zone(b, z, 0, 0, z->host_idx);
+	}
+	return f;
 }
 
 /* get_page_from_freelist(): first zone above its mark that has a block. */
 static struct mmtwin_frame *get_from_freelist(struct buddy *b,
-					      unsigned int order, int mt,
+					      const struct buddy_ac *ac,
 					      unsigned int alloc_flags)
 {
-	int node = local_list(), i;
 	struct mmtwin_frame *f;
 	struct buddy_zone *z;
+	int i;
 
-	for (i = 0; (z = twin_zonelist_zone(b, node, i)); i++) {
+	for_each_ac_zone(b, ac, z, i) {
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-		    !buddy_watermark_ok(z, order,
+		    !buddy_watermark_ok(z, ac->order,
 					zone_wmark(z, alloc_flags & ALLOC_WMARK_MASK),
-					alloc_flags))
+					ac->highest_zoneidx, alloc_flags))
 			continue;
-		f = rmqueue(z, order, mt, alloc_flags);
+		f = rmqueue(b, z, ac->order, ac->mt, alloc_flags);
 		if (!f)
 			continue;
-		if (order && (alloc_flags & ALLOC_HIGHATOMIC))
-			buddy_reserve_highatomic(z, f, order);
+		if (ac->order && (alloc_flags & ALLOC_HIGHATOMIC))
+			buddy_reserve_highatomic(z, f, ac->order);
+		if (alloc_flags & ALLOC_NO_WATERMARKS)
+			f->owner_flags = MMTWIN_OF_PFMEMALLOC;
 		return f;
 	}
 	return NULL;
 }
 
-static void wake_reclaim(struct buddy *b, unsigned int order)
+static struct buddy_zone *first_zone(struct buddy *b, const struct buddy_ac *ac)
 {
-	const struct mmtwin_reclaim_ops *ops;
-	struct buddy_zone *z = twin_zonelist_zone(b, local_list(), 0);
-	unsigned long flags;
+	struct buddy_zone *z;
+	int i;
 
-	if (!z)
-		return;
-	z->events[BUDDY_KSWAPD_WAKE]++;	/* racy count, like a vm event */
-	buddy_lock(&b->reclaim_lock, flags);
-	ops = b->reclaim;
-	if (ops && ops->wake)
-		ops->wake(ops->data, z->id, order);
-	buddy_unlock(&b->reclaim_lock, flags);
+	for_each_ac_zone(b, ac, z, i)
+		return z;
+	return NULL;
+}
+
+/* What the pcp lists of every CPU held, now back on the buddy lists. */
+static unsigned long drain_all_counted(struct buddy *b)
+{
+	unsigned long pages = 0;
+	int i, cpu;
+
+	for (i = 0; i < READ_ONCE(b->nr_zones); i++)
+		buddy_for_each_cpu(cpu)
+			pages += READ_ONCE(buddy_per_cpu(b->zones[i].pcp, cpu)->count);
+	buddy_drain_all(b);
+	return pages;
+}
+
+static void note_progress(struct buddy *b, int node, unsigned long progress)
+{
+	int *n = &b->node_no_progress[zonelist_of(node)];
+
+	WRITE_ONCE(*n, progress ? 0 : min(READ_ONCE(*n) + 1, 1000));
 }
 
 /*
- * Direct reclaim: the hook may sleep, so it is called without locks; the
- * reclaimer must unregister (buddy_set_reclaim(NULL)) and wait for its
- * callers before it goes away. Without a reclaimer, what the other CPUs
- * cache on their pcp lists is all that can be had.
+ * __alloc_pages_direct_reclaim(): the reclaimer's hook runs with
+ * PF_MEMALLOC set (memalloc_noreclaim_save()), so allocations it makes
+ * dip into the reserves instead of re-entering reclaim. When it frees
+ * nothing, the pages other CPUs cache on their pcp lists are drained and
+ * count as progress: unlike the kernel's, the twin's pcp pages are not
+ * reclaimable by anyone else. After progress, one retry; then one more
+ * after draining and unreserving highatomic blocks.
  */
-static unsigned long direct_reclaim(struct buddy *b, gfp_t gfp,
-				    unsigned int order)
+static struct mmtwin_frame *direct_reclaim(struct buddy *b, struct buddy_ac *ac,
+					   unsigned int alloc_flags,
+					   unsigned long *progress)
 {
-	const struct mmtwin_reclaim_ops *ops = READ_ONCE(b->reclaim);
-	struct buddy_zone *z = twin_zonelist_zone(b, local_list(), 0);
-	unsigned long progress = 0;
+	const struct mmtwin_reclaim_ops *ops = reclaim_ops(b);
+	struct buddy_zone *z = first_zone(b, ac);
+	struct mmtwin_frame *f;
+	unsigned int token;
 
 	buddy_might_sleep();
 	if (z)
 		z->events[BUDDY_ALLOCSTALL]++;
-	if (ops && ops->reclaim)
-		progress = ops->reclaim(ops->data, gfp, order);
+	*progress = 0;
+	if (ops && ops->reclaim) {
+		token = buddy_reclaim_enter();
+		*progress = ops->reclaim(ops->data, ac->node, ac->gfp, ac->order,
+					 ac->highest_zoneidx);
+		buddy_reclaim_exit(token);
+	}
+	if (!*progress)
+		*progress = drain_all_counted(b);
+	note_progress(b, ac->node, *progress);
+	if (!*progress)
+		return NULL;
+	f = get_from_freelist(b, ac, alloc_flags);
+	if (f)
+		return f;
+	buddy_unreserve_highatomic(b, ac->mt, false);
 	buddy_drain_all(b);
-	return progress;
+	return get_from_freelist(b, ac, alloc_flags);
 }
 
-static bool should_retry(gfp_t gfp, unsigned int order)
+#define MAX_RECLAIM_RETRIES	16
+
+/*
+ * should_reclaim_retry(): go on while some zone would pass its min
+ * watermark if everything reclaimable were freed, and reclaim made
+ * progress recently. Before giving up, empty the highatomic reserve.
+ */
+static bool should_reclaim_retry(struct buddy *b, struct buddy_ac *ac,
+				 unsigned int alloc_flags, bool progress,
+				 int *no_progress)
 {
-	if (gfp & __GFP_NOFAIL)
-		return true;
-	if (gfp & __GFP_NORETRY)
-		return false;
-	/* Costly orders give up after one round unless asked not to. */
-	return order <= BUDDY_COSTLY_ORDER || (gfp & __GFP_RETRY_MAYFAIL);
+	const struct mmtwin_reclaim_ops *ops = reclaim_ops(b);
+	struct buddy_zone *z;
+	long available;
+	int i;
+
+	if (progress && ac->order <= BUDDY_COSTLY_ORDER)
+		*no_progress = 0;
+	else
+		(*no_progress)++;
+	if (*no_progress > MAX_RECLAIM_RETRIES)
+		goto out;
+	for_each_ac_zone(b, ac, z, i) {
+		available = READ_ONCE(z->nr_free_pages);
+		if (ops && ops->reclaimable)
+			available += ops->reclaimable(ops->data, z->id);
+		if (__buddy_watermark_ok(z, ac->order, zone_wmark(z, BUDDY_WMARK_MIN),
+					 ac->highest_zoneidx, alloc_flags,
+					 available)) {
+			buddy_cond_resched();
+			return true;
+		}
+	}
+	buddy_cond_resched();
+out:
+	return buddy_unreserve_highatomic(b, ac->mt, true);
 }
 
 /*
- * __alloc_pages_slowpath(): wake the background reclaimer, retry with the
- * reserves the flags allow (min watermark and below), then, if the caller
- * may sleep, reclaim directly and retry while it helps.
+ * __alloc_pages_may_oom(): one last look above the high watermark, then
+ * the reclaimer's OOM hook where the kernel would call the OOM killer.
+ * __GFP_NOFAIL gets the reserves whatever the hook did.
  */
-static struct mmtwin_frame *slowpath(struct buddy *b, gfp_t gfp,
-				     unsigned int order, int mt)
+static struct mmtwin_frame *may_oom(struct buddy *b, struct buddy_ac *ac,
+				    unsigned long *progress)
 {
-	unsigned int alloc_flags = buddy_gfp_to_alloc_flags(gfp, order);
+	const struct mmtwin_reclaim_ops *ops = reclaim_ops(b);
 	struct mmtwin_frame *f;
-	int no_progress = 0;
+	struct buddy_zone *z;
 
-	if (alloc_flags & ALLOC_KSWAPD)
-		wake_reclaim(b, order);
-	f = get_from_freelist(b, order, mt, alloc_flags);
-	if (f || !(gfp & __GFP_DIRECT_RECLAIM))
+	*progress = 0;
+	f = get_from_freelist(b, ac, ALLOC_WMARK_HIGH);
+	if (f)
 		return f;
-	for (;;) {
-		if (!direct_reclaim(b, gfp, order))
-			no_progress++;
-		f = get_from_freelist(b, order, mt, alloc_flags);
-		if (f || !should_retry(gfp, order))
-			return f;
-		if (buddy_unreserve_highatomic(b, mt, no_progress > 1))
-			continue;
-		if (gfp & __GFP_NOFAIL) {
-			/* __alloc_pages_cpuset_fallback(.., ALLOC_MIN_RESERVE) */
-			f = get_from_freelist(b, order, mt, ALLOC_MIN_RESERVE);
-			if (f)
-				return f;
-			buddy_cond_resched();
-			continue;
-		}
-		if (no_progress >= 16)		/* MAX_RECLAIM_RETRIES */
-			return NULL;
+	if (ac->order > BUDDY_COSTLY_ORDER ||
+	    (ac->gfp & (__GFP_RETRY_MAYFAIL | __GFP_THISNODE)) ||
+	    ac->highest_zoneidx < BUDDY_ZONE_NORMAL)
+		return NULL;
+	z = first_zone(b, ac);
+	if (ops && ops->oom) {
+		if (z)
+			z->events[BUDDY_OOM]++;
+		*progress = ops->oom(ops->data, ac->gfp, ac->order);
 	}
+	if (ac->gfp & __GFP_NOFAIL) {
+		*progress = 1;
+		f = get_from_freelist(b, ac, ALLOC_NO_WATERMARKS);
+	}
+	return f;
 }
 
+/* __gfp_pfmemalloc_flags(): who may ignore the watermarks altogether. */
+static unsigned int pfmemalloc_flags(gfp_t gfp)
+{
+	if (gfp & __GFP_NOMEMALLOC)
+		return 0;
+	if ((gfp & __GFP_MEMALLOC) || buddy_in_reclaim())
+		return ALLOC_NO_WATERMARKS;
+	if (buddy_oom_victim())
+		return ALLOC_OOM;
+	return 0;
+}
+
+/*
+ * __alloc_pages_slowpath(): wake the background reclaimers, retry with
+ * the reserves the flags allow, then, if the caller may sleep and is not
+ * a reclaimer itself, reclaim directly and retry while it helps; the OOM
+ * hook last. No compaction here.
+ */
+static struct mmtwin_frame *slowpath(struct buddy *b, struct buddy_ac *ac)
+{
+	unsigned int alloc_flags = buddy_gfp_to_alloc_flags(ac->gfp, ac->order);
+	bool can_reclaim = ac->gfp & __GFP_DIRECT_RECLAIM;
+	unsigned long progress = 0;
+	struct mmtwin_frame *f;
+	unsigned int reserve;
+	int no_progress = 0;
+
+	if (!first_zone(b, ac))
+		return NULL;
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all(b, ac);
+	f = get_from_freelist(b, ac, alloc_flags);
+	if (f)
+		return f;
+retry:
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all(b, ac);
+	reserve = pfmemalloc_flags(ac->gfp);
+	if (reserve)
+		alloc_flags = reserve | (alloc_flags & ALLOC_KSWAPD);
+	f = get_from_freelist(b, ac, alloc_flags);
+	if (f)
+		return f;
+	if (!can_reclaim || buddy_in_reclaim())
+		goto nopage;
+	f = direct_reclaim(b, ac, alloc_flags, &progress);
+	if (f)
+		return f;
+	if (ac->gfp & __GFP_NORETRY)
+		goto nopage;
+	if (ac->order > BUDDY_COSTLY_ORDER && !(ac->gfp & __GFP_RETRY_MAYFAIL))
+		goto nopage;
+	if (should_reclaim_retry(b, ac, alloc_flags, progress, &no_progress))
+		goto retry;
+	f = may_oom(b, ac, &progress);
+	if (f)
+		return f;
+	if (progress) {
+		no_progress = 0;
+		buddy_cond_resched();
+		goto retry;
+	}
+nopage:
+	if ((ac->gfp & __GFP_NOFAIL) && can_reclaim) {
+		/* __alloc_pages_cpuset_fallback(.., ALLOC_MIN_RESERVE) */
+		f = get_from_freelist(b, ac, ALLOC_MIN_RESERVE);
+		if (f)
+			return f;
+		buddy_cond_resched();
+		goto retry;
+	}
+	return NULL;
+}
+
+/* prep_compound_page(): every tail names its head. */
+static void prep_compound(struct mmtwin_frame *f, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 1; i < (1UL << order); i++) {
+		f[i].head = f->idx;
+		WRITE_ONCE(f[i].state, MMTWIN_FRAME_TAIL);
+	}
+	f->buddy_flags |= MMTWIN_BF_COMPOUND;
+}
+
+/*
+ * The block is the caller's from here: its fields are written first and
+ * the state last, with release semantics, so whoever sees ALLOC (a
+ * pageblock walk, a lookup) sees the order and type that go with it.
+ */
 static void prep_new(struct mmtwin_frame *f, gfp_t gfp, unsigned int order,
 		     int mt)
 {
-	WRITE_ONCE(f->state, MMTWIN_FRAME_ALLOC);
+	unsigned char pfmemalloc = f->owner_flags & MMTWIN_OF_PFMEMALLOC;
+
 	f->order = order;
 	f->mt = mt;
 	f->private = 0;
-	f->owner_flags = 0;
+	f->owner_flags = pfmemalloc;
+	f->buddy_flags = 0;
+	f->slab_cache = NULL;
 	f->owner_data[0] = 0;
 	f->owner_data[1] = 0;
-	f->owner_data[2] = 0;
 	INIT_LIST_HEAD(&f->lru);
 	if (gfp & __GFP_ZERO)
 		buddy_zero_pfns(frame_pfn(f), 1UL << order);
+	if ((gfp & __GFP_COMP) && order)
+		prep_compound(f, order);
+	/* Pairs with the acquire in move_block() and buddy_block_head(). */
+	smp_store_release(&f->state, MMTWIN_FRAME_ALLOC);
 }
 
 static void alloc_failed(struct buddy *b, gfp_t gfp, unsigned int order)
@@ -368,16 +594,27 @@ static void alloc_failed(struct buddy *b, gfp_t gfp, unsigned int order)
 }
 
 /**
- * buddy_alloc - allocate a block of 2^@order frames
+ * buddy_alloc_node - allocate a block of 2^@order frames, near @nid
  * @b: the allocator
- * @gfp: GFP flags, with the kernel's meaning
+ * @nid: node whose zonelist to walk; NUMA_NO_NODE (-1): this CPU's node
+ * @gfp: GFP flags, with the kernel's meaning: the zone modifiers bound
+ *	the zones (gfp_zone()), __GFP_THISNODE keeps to @nid's zones,
+ *	__GFP_COMP makes tail frames name their head
  * @order: 0..BUDDY_MAX_ORDER
  *
  * Return: the head frame, state MMTWIN_FRAME_ALLOC, or NULL.
  */
-struct mmtwin_frame *buddy_alloc(struct buddy *b, gfp_t gfp, unsigned int order)
+struct mmtwin_frame *buddy_alloc_node(struct buddy *b, int nid, gfp_t gfp,
+				      unsigned int order)
 {
-	int mt = buddy_gfp_migratetype(gfp);
+	struct buddy_ac ac = {
+		.gfp = gfp,
+		.order = order,
+		.mt = buddy_gfp_migratetype(gfp),
+		.node = nid < 0 ? buddy_node_id() : nid,
+		.highest_zoneidx = buddy_gfp_zone(gfp),
+		.thisnode = gfp & __GFP_THISNODE,
+	};
 	struct mmtwin_frame *f;
 
 	if (order > BUDDY_MAX_ORDER) {
@@ -392,16 +629,25 @@ struct mmtwin_frame *buddy_alloc(struct buddy *b, gfp_t gfp, unsigned int order)
 		alloc_failed(b, gfp, order);
 		return NULL;
 	}
-	f = get_from_freelist(b, order, mt, BUDDY_WMARK_LOW);
+	/* The fast path may wake the reclaimer for a boost (alloc_flags_nofragment()). */
+	f = get_from_freelist(b, &ac, ALLOC_WMARK_LOW |
+			      (gfp & __GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD : 0));
 	if (!f)
-		f = slowpath(b, gfp, order, mt);
+		f = slowpath(b, &ac);
 	if (!f) {
 		alloc_failed(b, gfp, order);
+		buddy_trace_alloc(0, order, gfp, ac.mt);	/* pfn 0: failed */
 		return NULL;
 	}
-	prep_new(f, gfp, order, mt);
-	buddy_trace_alloc(frame_pfn(f), order, gfp, mt);
+	prep_new(f, gfp, order, ac.mt);
+	buddy_trace_alloc(frame_pfn(f), order, gfp, ac.mt);
 	return f;
+}
+EXPORT_SYMBOL_IF_KUNIT(buddy_alloc_node);
+
+struct mmtwin_frame *buddy_alloc(struct buddy *b, gfp_t gfp, unsigned int order)
+{
+	return buddy_alloc_node(b, -1, gfp, order);
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_alloc);
 
@@ -447,7 +693,13 @@ static unsigned long bulk_fast(struct buddy_zone *z, gfp_t gfp,
 unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
 			       struct mmtwin_frame **frames)
 {
-	struct buddy_zone *z = twin_zonelist_zone(b, local_list(), 0);
+	struct buddy_ac ac = {
+		.gfp = gfp,
+		.node = buddy_node_id(),
+		.highest_zoneidx = buddy_gfp_zone(gfp),
+		.thisnode = gfp & __GFP_THISNODE,
+	};
+	struct buddy_zone *z = first_zone(b, &ac);
 	unsigned long i, filled = 0, need = 0, got = 0;
 
 	for (i = 0; i < nr; i++)
@@ -457,7 +709,8 @@ unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
 		return nr;
 	if (z && !(gfp & __GFP_NOFAIL) && !buddy_should_fail(gfp, 0) &&
 	    READ_ONCE(buddy_raw_cpu(z->pcp)->high) &&
-	    buddy_watermark_ok(z, 0, zone_wmark(z, BUDDY_WMARK_LOW) + need, 0))
+	    buddy_watermark_ok(z, 0, zone_wmark(z, BUDDY_WMARK_LOW) + need,
+			       ac.highest_zoneidx, 0))
 		got = bulk_fast(z, gfp, nr, frames);
 	for (i = 0; i < nr && !got; i++) {
 		if (!frames[i]) {
@@ -471,11 +724,24 @@ unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_alloc_bulk);
 
+/* free_tail_page_prepare(): tails go back to being plain frames. */
+static void free_tails(struct mmtwin_frame *f, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 1; i < (1UL << order); i++)
+		WRITE_ONCE(f[i].state, MMTWIN_FRAME_NONE);
+	f->buddy_flags &= ~MMTWIN_BF_COMPOUND;
+}
+
 /**
  * buddy_free - give back a block from buddy_alloc()
  * @b: the allocator
  * @f: its head frame
  * @order: the order it was allocated with
+ *
+ * The ALLOC -> NONE step is one cmpxchg: of two CPUs freeing one block,
+ * exactly one gets it back; the other is a bad free.
  *
  * Return: 0, or -EINVAL (counted and reported, like the kernel's bad_page()
  * but without tainting anything) for a frame that is not an allocated head
@@ -487,13 +753,19 @@ int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order)
 	unsigned long flags;
 	int state = READ_ONCE(f->state);
 
+	buddy_race_window();	/* the harness widens check-to-change here */
+	if (READ_ONCE(f->order) == order && state == MMTWIN_FRAME_ALLOC)
+		state = buddy_cmpxchg(&f->state, MMTWIN_FRAME_ALLOC,
+				      MMTWIN_FRAME_NONE);
 	if (state != MMTWIN_FRAME_ALLOC || f->order != order) {
 		z->events[BUDDY_BAD_FREE]++;	/* racy count, like a vm event */
 		buddy_report_bad_free(frame_pfn(f), order, state, f->order);
 		return -EINVAL;
 	}
 	buddy_trace_free(frame_pfn(f), order);
-	WRITE_ONCE(f->state, MMTWIN_FRAME_NONE);
+	if (f->buddy_flags & MMTWIN_BF_COMPOUND)
+		free_tails(f, order);
+	f->owner_flags = 0;
 	if (order <= BUDDY_COSTLY_ORDER) {
 		pcp_free(z, f, order);
 		return 0;
@@ -575,13 +847,13 @@ void buddy_update_pcp(struct buddy *b)
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_update_pcp);
 
-/* Install (or, with NULL, remove) the reclaimer's hooks. */
+/*
+ * Install (or, with NULL, remove) the reclaimer's hooks. Callers in
+ * flight may still use the old ones: whoever owns them keeps them alive
+ * until those callers are gone (the glue does, with SRCU).
+ */
 void buddy_set_reclaim(struct buddy *b, const struct mmtwin_reclaim_ops *ops)
 {
-	unsigned long flags;
-
-	buddy_lock(&b->reclaim_lock, flags);
 	WRITE_ONCE(b->reclaim, ops);
-	buddy_unlock(&b->reclaim_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_set_reclaim);

@@ -116,6 +116,16 @@ static int check_lists(struct buddy_zone *z, unsigned long *listed,
 	return 0;
 }
 
+/* Inside a block: plain frames, or tails naming the compound head. */
+static bool inner_frame_ok(const struct mmtwin_frame *head,
+			   const struct mmtwin_frame *f)
+{
+	if (head->state == MMTWIN_FRAME_ALLOC &&
+	    (head->buddy_flags & MMTWIN_BF_COMPOUND))
+		return f->state == MMTWIN_FRAME_TAIL && f->head == head->idx;
+	return f->state == MMTWIN_FRAME_NONE;
+}
+
 /*
  * Walk every chunk frame by frame: blocks must tile it exactly (no
  * overlap, no gap), no two free buddies may be left unmerged, and every
@@ -136,10 +146,10 @@ static int check_chunk(struct buddy_zone *z, struct buddy_chunk *c,
 		if (f->order > BUDDY_MAX_ORDER || (i & (n - 1)))
 			return fail(why, len, "%s: pfn %lu bad order %d", z->name, c->base_pfn + i, f->order);
 		for (j = 1; j < n; j++)
-			if (c->frames[i + j].state != MMTWIN_FRAME_NONE)
-				return fail(why, len, "%s: pfn %lu inside block at %lu has state %d",
+			if (!inner_frame_ok(f, &c->frames[i + j]))
+				return fail(why, len, "%s: pfn %lu inside block at %lu has state %d head %u",
 				     z->name, c->base_pfn + i + j, c->base_pfn + i,
-				     c->frames[i + j].state);
+				     c->frames[i + j].state, c->frames[i + j].head);
 		/*
 		 * Below pageblock order free buddies always merge. Above it,
 		 * a type change of a whole free block (unreserving highatomic)

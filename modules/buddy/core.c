@@ -95,6 +95,8 @@ static void expand(struct buddy_zone *z, struct mmtwin_frame *f,
 		high--;
 		add_free(z, f + (1UL << high), high, mt, false);
 	}
+	/* The head keeps no stale order for a walker to skip by. */
+	f->order = low;
 }
 
 static struct mmtwin_frame *rmqueue_smallest(struct buddy_zone *z,
@@ -185,7 +187,8 @@ static void move_block(struct buddy_zone *z, struct mmtwin_frame *f, int mt,
 	*movable = 0;
 	while (i < end) {
 		struct mmtwin_frame *p = &c->frames[i];
-		int state = READ_ONCE(p->state);
+		/* Pairs with prep_new(): an ALLOC head's order is current. */
+		int state = smp_load_acquire(&p->state);
 
 		if (state == MMTWIN_FRAME_FREE) {
 			*free += 1UL << p->order;
@@ -235,10 +238,42 @@ static int find_fallback(struct buddy_zone *z, unsigned int order, int mt,
  * block is big enough, or when at least half of it is free or used
  * compatibly; then allocate from it as the new owner.
  */
+/*
+ * boost_watermark(): raise the watermarks by a pageblock (up to
+ * watermark_boost_factor/10000 of high) after a fallback, so the
+ * reclaimer frees enough that the next one is less likely.
+ */
+static bool boost_watermark(struct buddy_zone *z, unsigned int factor)
+{
+	unsigned long max_boost;
+
+	if (!factor || BUDDY_PB_PAGES * 4 > z->managed_pages)
+		return false;
+	max_boost = (unsigned long)((u64)z->wmark[BUDDY_WMARK_HIGH] * factor / 10000);
+	if (!max_boost)
+		return false;
+	max_boost = max(BUDDY_PB_PAGES, max_boost);
+	WRITE_ONCE(z->watermark_boost,
+		   min(z->watermark_boost + BUDDY_PB_PAGES, max_boost));
+	z->events[BUDDY_WMARK_BOOST]++;
+	return true;
+}
+
+/* kswapd resets the boost once the zone is balanced; here, the reclaimer. */
+void buddy_reset_boost(struct buddy_zone *z)
+{
+	unsigned long flags;
+
+	buddy_lock(&z->lock, flags);
+	WRITE_ONCE(z->watermark_boost, 0);
+	buddy_unlock(&z->lock, flags);
+}
+EXPORT_SYMBOL_IF_KUNIT(buddy_reset_boost);
+
 static struct mmtwin_frame *claim_block(struct buddy_zone *z,
 					struct mmtwin_frame *f,
 					unsigned int cur, unsigned int order,
-					int start_mt)
+					int start_mt, unsigned int alloc_flags)
 {
 	unsigned long free, movable, alike;
 	int block_mt = pageblock_mt(f);
@@ -252,6 +287,8 @@ static struct mmtwin_frame *claim_block(struct buddy_zone *z,
 		z->events[BUDDY_STEAL_BLOCK]++;
 		return f;
 	}
+	if (boost_watermark(z, z->boost_factor) && (alloc_flags & ALLOC_KSWAPD))
+		WRITE_ONCE(z->boosted, 1);
 	move_block(z, f, start_mt, false, &free, &movable);
 	if (start_mt == MMTWIN_MT_MOVABLE)
 		alike = movable;
@@ -268,7 +305,8 @@ static struct mmtwin_frame *claim_block(struct buddy_zone *z,
 
 /* __rmqueue_claim(): largest fallback block first, claiming its block. */
 static struct mmtwin_frame *rmqueue_claim(struct buddy_zone *z,
-					  unsigned int order, int mt)
+					  unsigned int order, int mt,
+					  unsigned int alloc_flags)
 {
 	struct mmtwin_frame *f;
 	bool claim;
@@ -281,7 +319,7 @@ static struct mmtwin_frame *rmqueue_claim(struct buddy_zone *z,
 		if (!claim)
 			break;
 		f = first_free(z, cur, fmt);
-		f = claim_block(z, f, cur, order, mt);
+		f = claim_block(z, f, cur, order, mt, alloc_flags);
 		if (f) {
 			z->events[BUDDY_EXTFRAG]++;
 			buddy_trace_extfrag(frame_pfn(f), order, cur, mt, fmt,
@@ -317,13 +355,14 @@ static struct mmtwin_frame *rmqueue_steal(struct buddy_zone *z,
 }
 
 static struct mmtwin_frame *rmqueue_locked(struct buddy_zone *z,
-					   unsigned int order, int mt)
+					   unsigned int order, int mt,
+					   unsigned int alloc_flags)
 {
 	struct mmtwin_frame *f;
 
 	f = rmqueue_smallest(z, order, mt);
 	if (!f)
-		f = rmqueue_claim(z, order, mt);
+		f = rmqueue_claim(z, order, mt, alloc_flags);
 	if (!f)
 		f = rmqueue_steal(z, order, mt);
 	return f;
@@ -340,7 +379,7 @@ struct mmtwin_frame *buddy_rmqueue(struct buddy_zone *z, unsigned int order,
 	if (order && (alloc_flags & ALLOC_HIGHATOMIC))
 		f = rmqueue_smallest(z, order, MMTWIN_MT_HIGHATOMIC);
 	if (!f)
-		f = rmqueue_locked(z, order, mt);
+		f = rmqueue_locked(z, order, mt, alloc_flags);
 	if (!f && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
 		f = rmqueue_smallest(z, order, MMTWIN_MT_HIGHATOMIC);
 	if (f) {
@@ -361,7 +400,7 @@ int buddy_rmqueue_bulk(struct buddy_zone *z, unsigned int order, int count,
 
 	buddy_lock(&z->lock, flags);
 	for (i = 0; i < count; i++) {
-		f = rmqueue_locked(z, order, mt);
+		f = rmqueue_locked(z, order, mt, alloc_flags);
 		if (!f)
 			break;
 		WRITE_ONCE(f->state, MMTWIN_FRAME_PCP);
@@ -460,17 +499,21 @@ bool buddy_unreserve_highatomic(struct buddy *b, int mt, bool force)
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_unreserve_highatomic);
 
-/* __zone_watermark_ok(), reserves included; no lowmem_reserve, no CMA. */
-bool buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
-			unsigned long mark, unsigned int alloc_flags)
+/*
+ * __zone_watermark_ok(): would @z stay above @mark (plus the reserve kept
+ * from allocations that could use a higher zone) with @free free pages
+ * after taking a block of @order, and does a free block of that order
+ * exist that these flags may use? No CMA here.
+ */
+bool __buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
+			  unsigned long mark, int highest_zoneidx,
+			  unsigned int alloc_flags, long free)
 {
-	long min = mark, free = READ_ONCE(z->nr_free_pages);
+	long min = mark;
 	unsigned int o;
 	int mt;
 
 	free -= (1L << order) - 1;
-	if (!(alloc_flags & ALLOC_RESERVES))
-		free -= READ_ONCE(z->nr_free_highatomic);
 	if (alloc_flags & ALLOC_RESERVES) {
 		if (alloc_flags & ALLOC_MIN_RESERVE) {
 			min -= min / 2;
@@ -479,8 +522,10 @@ bool buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
 		}
 		if (alloc_flags & ALLOC_OOM)
 			min -= min / 2;
+	} else {
+		free -= READ_ONCE(z->nr_free_highatomic);
 	}
-	if (free <= min)
+	if (free <= min + (long)READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
 		return false;
 	if (!order)
 		return true;
@@ -500,7 +545,55 @@ bool buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
 	}
 	return false;
 }
+EXPORT_SYMBOL_IF_KUNIT(__buddy_watermark_ok);
+
+/*
+ * zone_watermark_fast(): the check with the zone's free pages. An order-0
+ * __GFP_HIGH request checking min ignores the boost: min is where boosting
+ * stops counting, so the reclaimer is still woken below low.
+ */
+bool buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
+			unsigned long mark, int highest_zoneidx,
+			unsigned int alloc_flags)
+{
+	if (!order && (alloc_flags & ALLOC_MIN_RESERVE) &&
+	    READ_ONCE(z->watermark_boost) &&
+	    (alloc_flags & ALLOC_WMARK_MASK) == ALLOC_WMARK_MIN)
+		mark = READ_ONCE(z->wmark[BUDDY_WMARK_MIN]);
+	return __buddy_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+				    READ_ONCE(z->nr_free_pages));
+}
 EXPORT_SYMBOL_IF_KUNIT(buddy_watermark_ok);
+
+/*
+ * setup_per_zone_lowmem_reserve(): a zone keeps 1/ratio of the pages of
+ * the zones above it on its node from allocations that could have used
+ * those zones; ratio is that of the lower zone, 0 meaning none.
+ */
+void buddy_setup_lowmem_reserve(struct buddy *b)
+{
+	int i, j, k;
+
+	for (i = 0; i < b->nr_zones; i++) {
+		struct buddy_zone *z = &b->zones[i];
+		unsigned int ratio = b->tun.lowmem_reserve_ratio[z->host_idx];
+		unsigned long upper = 0;
+
+		for (j = 0; j < BUDDY_HOST_ZONES; j++) {
+			if (j <= z->host_idx) {
+				WRITE_ONCE(z->lowmem_reserve[j], 0);
+				continue;
+			}
+			for (k = 0; k < b->nr_zones; k++)
+				if (b->zones[k].node == z->node &&
+				    b->zones[k].host_idx == j)
+					upper += b->zones[k].managed_pages;
+			WRITE_ONCE(z->lowmem_reserve[j],
+				   ratio && z->managed_pages ? upper / ratio : 0);
+		}
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(buddy_setup_lowmem_reserve);
 
 static unsigned long isqrt(unsigned long x)
 {
@@ -551,42 +644,28 @@ void buddy_setup_wmarks(struct buddy *b)
 		WRITE_ONCE(z->wmark[BUDDY_WMARK_LOW], z->wmark[BUDDY_WMARK_MIN] + tmp);
 		WRITE_ONCE(z->wmark[BUDDY_WMARK_HIGH], z->wmark[BUDDY_WMARK_LOW] + tmp);
 		WRITE_ONCE(z->wmark[BUDDY_WMARK_PROMO], z->wmark[BUDDY_WMARK_HIGH] + tmp);
+		WRITE_ONCE(z->watermark_boost, 0);
+		WRITE_ONCE(z->boost_factor, b->tun.watermark_boost_factor);
 		buddy_unlock(&z->lock, flags);
 	}
+	buddy_setup_lowmem_reserve(b);
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_setup_wmarks);
 
-/* Chunks are found by pfn in an open-addressed table; 1 marks a hole. */
-#define TABLE_TOMBSTONE	((struct buddy_chunk *)1)
-
-static unsigned long table_hash(unsigned long pfn)
-{
-	return ((pfn >> BUDDY_MAX_ORDER) * 0x9E3779B1UL) % BUDDY_TABLE_SLOTS;
-}
-
 /*
- * Lockless: a chunk taken back is freed only after an RCU grace period
- * (the caller of buddy_take_free_chunk() waits), so a lookup passing over
- * its slot may still read it. The chunk found is in use by the caller.
+ * Chunks are found by pfn in a flat map, one slot per max-order block of
+ * the host's pfn range. A chunk taken back is freed only after an RCU
+ * grace period, so a lookup that raced with its removal may still read
+ * it; what it finds stays valid while the caller holds a block in the
+ * chunk (every legitimate user does), or inside rcu_read_lock().
  */
 struct buddy_chunk *buddy_lookup(struct buddy *b, unsigned long pfn)
 {
-	unsigned long base = pfn & ~(BUDDY_CHUNK_PAGES - 1);
-	unsigned long h = table_hash(pfn), n;
-	struct buddy_chunk *c, *found = NULL;
+	unsigned long slot = pfn >> BUDDY_MAX_ORDER;
 
-	buddy_rcu_read_lock();
-	for (n = 0; n < BUDDY_TABLE_SLOTS; n++) {
-		c = READ_ONCE(b->table[(h + n) % BUDDY_TABLE_SLOTS]);
-		if (!c)
-			break;
-		if (c != TABLE_TOMBSTONE && c->base_pfn == base) {
-			found = c;
-			break;
-		}
-	}
-	buddy_rcu_read_unlock();
-	return found;
+	if (slot >= b->map_slots)
+		return NULL;
+	return READ_ONCE(b->chunk_map[slot]);
 }
 
 struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn)
@@ -597,34 +676,55 @@ struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn)
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_pfn_frame);
 
-static void table_insert(struct buddy *b, struct buddy_chunk *c)
+/*
+ * The head of the allocated block holding @pfn, or NULL. A compound tail
+ * names its head; otherwise the head is @pfn rounded down to the block's
+ * order, so at most BUDDY_NR_ORDERS aligned frames are looked at. The
+ * caller holds the block, so it cannot be freed or merged meanwhile.
+ */
+struct mmtwin_frame *buddy_block_head(struct buddy *b, unsigned long pfn)
 {
-	unsigned long h = table_hash(c->base_pfn), n;
-	struct buddy_chunk **slot;
+	struct buddy_chunk *c = buddy_lookup(b, pfn);
+	unsigned long idx = pfn & (BUDDY_CHUNK_PAGES - 1), h;
+	struct mmtwin_frame *f;
+	unsigned int o;
 
-	for (n = 0; n < BUDDY_TABLE_SLOTS; n++) {
-		slot = &b->table[(h + n) % BUDDY_TABLE_SLOTS];
-		if (!*slot || *slot == TABLE_TOMBSTONE) {
-			WRITE_ONCE(*slot, c);
-			return;
+	if (!c)
+		return NULL;
+	f = mmtwin_frame_head(&c->frames[idx]);
+	if (f != &c->frames[idx])
+		return f;
+	for (o = 0; o <= BUDDY_MAX_ORDER; o++) {
+		h = idx & ~((1UL << o) - 1);
+		f = &c->frames[h];
+		/* Pairs with prep_new(): ALLOC comes with its order. */
+		switch (smp_load_acquire(&f->state)) {
+		case MMTWIN_FRAME_NONE:
+			continue;
+		case MMTWIN_FRAME_ALLOC:
+			return idx < h + (1UL << f->order) ? f : NULL;
+		default:
+			return NULL;
 		}
 	}
-	WARN_ON_ONCE(1);	/* buddy_add_chunk() keeps it from filling */
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(buddy_block_head);
+
+static int map_insert(struct buddy *b, struct buddy_chunk *c)
+{
+	unsigned long slot = c->base_pfn >> BUDDY_MAX_ORDER;
+
+	if (slot >= b->map_slots)
+		return -ERANGE;
+	/* The chunk is initialised: publish it whole. */
+	smp_store_release(&b->chunk_map[slot], c);
+	return 0;
 }
 
-static void table_remove(struct buddy *b, struct buddy_chunk *c)
+static void map_remove(struct buddy *b, struct buddy_chunk *c)
 {
-	unsigned long h = table_hash(c->base_pfn), n;
-	struct buddy_chunk **slot;
-
-	for (n = 0; n < BUDDY_TABLE_SLOTS; n++) {
-		slot = &b->table[(h + n) % BUDDY_TABLE_SLOTS];
-		if (*slot == c) {
-			WRITE_ONCE(*slot, TABLE_TOMBSTONE);
-			return;
-		}
-	}
-	WARN_ON_ONCE(1);
+	WRITE_ONCE(b->chunk_map[c->base_pfn >> BUDDY_MAX_ORDER], NULL);
 }
 
 static void zone_init(struct buddy_zone *z, int id, int node, int host_idx,
@@ -719,7 +819,8 @@ EXPORT_SYMBOL_IF_KUNIT(buddy_chunk_new);
  * @zone_name: host zone name, for the twin zone
  *
  * Callers serialise calls that add or take chunks.
- * Return: 0, -EINVAL for a misaligned or known pfn, -ENOSPC when full.
+ * Return: 0, -EINVAL for a misaligned or known pfn, -ERANGE for a pfn
+ * beyond the map buddy_init() sized, -ENOSPC when full.
  */
 int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
 		    int node, int host_idx, const char *zone_name)
@@ -731,6 +832,8 @@ int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
 		return -EINVAL;
 	if (b->nr_chunks >= BUDDY_MAX_CHUNKS)
 		return -ENOSPC;
+	if ((pfn >> BUDDY_MAX_ORDER) >= b->map_slots)
+		return -ERANGE;
 	z = find_zone(b, node, host_idx, zone_name);
 	if (!z)
 		return -ENOSPC;
@@ -739,7 +842,7 @@ int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
 	c->zone = z;
 	for (i = 0; i < BUDDY_PB_PER_CHUNK; i++)
 		c->pb_mt[i] = MMTWIN_MT_MOVABLE;
-	table_insert(b, c);
+	map_insert(b, c);
 	b->nr_chunks++;
 
 	buddy_lock(&z->lock, flags);
@@ -823,19 +926,35 @@ struct buddy_chunk *buddy_take_free_chunk(struct buddy *b)
 	for (i = b->nr_zones - 1; i >= 0 && !c; i--)
 		c = take_from_zone(&b->zones[i]);
 	if (c) {
-		table_remove(b, c);
+		map_remove(b, c);
 		b->nr_chunks--;
 	}
 	return c;
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_take_free_chunk);
 
-int buddy_init(struct buddy *b)
+/**
+ * buddy_init - set up an empty allocator
+ * @b: zeroed
+ * @end_pfn: above any pfn a chunk will have (the host's last node end)
+ *
+ * Tunables start at the kernel's defaults.
+ * Return: 0 or -ENOMEM.
+ */
+int buddy_init(struct buddy *b, unsigned long end_pfn)
 {
-	buddy_lock_init(&b->reclaim_lock);
+	b->map_slots = (end_pfn + BUDDY_CHUNK_PAGES - 1) >> BUDDY_MAX_ORDER;
+	b->chunk_map = buddy_vzalloc(b->map_slots * sizeof(*b->chunk_map));
+	if (!b->chunk_map)
+		return -ENOMEM;
 	b->tun.watermark_scale_factor = 10;
+	b->tun.watermark_boost_factor = 15000;
 	b->tun.pcp_high = -1;
 	b->tun.pcp_batch = -1;
+	/* sysctl_lowmem_reserve_ratio's defaults */
+	b->tun.lowmem_reserve_ratio[BUDDY_ZONE_DMA] = 256;
+	b->tun.lowmem_reserve_ratio[BUDDY_ZONE_DMA32] = 256;
+	b->tun.lowmem_reserve_ratio[BUDDY_ZONE_NORMAL] = 32;
 	build_zonelists(b);
 	return 0;
 }
@@ -850,5 +969,6 @@ void buddy_destroy(struct buddy *b)
 		WARN_ON_ONCE(!list_empty(&b->zones[i].chunks));
 		buddy_percpu_free(b->zones[i].pcp);
 	}
+	buddy_vfree(b->chunk_map);
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_destroy);

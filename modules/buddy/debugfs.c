@@ -139,7 +139,7 @@ static int zoneinfo_show(struct seq_file *m, void *v)
 
 		seq_printf(m, "Node %d, zone %8s", z->node, z->name);
 		seq_printf(m, "\n  pages free     %lu", READ_ONCE(z->nr_free_pages));
-		seq_printf(m, "\n        boost    %lu", 0UL);
+		seq_printf(m, "\n        boost    %lu", READ_ONCE(z->watermark_boost));
 		seq_printf(m, "\n        min      %lu", zone_wmark(z, BUDDY_WMARK_MIN));
 		seq_printf(m, "\n        low      %lu", zone_wmark(z, BUDDY_WMARK_LOW));
 		seq_printf(m, "\n        high     %lu", zone_wmark(z, BUDDY_WMARK_HIGH));
@@ -148,14 +148,16 @@ static int zoneinfo_show(struct seq_file *m, void *v)
 		seq_printf(m, "\n        present  %lu", READ_ONCE(z->managed_pages));
 		seq_printf(m, "\n        managed  %lu", READ_ONCE(z->managed_pages));
 		seq_printf(m, "\n        cma      %lu", 0UL);
-		seq_puts(m, "\n        protection: (0");
+		seq_printf(m, "\n        protection: (%ld",
+			   (long)READ_ONCE(z->lowmem_reserve[0]));
 		for (j = 1; j < MAX_NR_ZONES; j++)
-			seq_puts(m, ", 0");
+			seq_printf(m, ", %ld", (long)READ_ONCE(z->lowmem_reserve[j]));
 		seq_putc(m, ')');
 		seq_printf(m, "\n      %-12s %lu", "nr_free_pages",
 			   READ_ONCE(z->nr_free_pages));
 		zoneinfo_pcp(m, z);
-		seq_printf(m, "\n  node_unreclaimable:  %u", 0);
+		seq_printf(m, "\n  node_unreclaimable:  %u",
+			   mmtwin_buddy_node_unreclaimable(z->node));
 		seq_printf(m, "\n  start_pfn:           %lu",
 			   z->start_pfn == ~0UL ? 0 : z->start_pfn);
 		seq_putc(m, '\n');

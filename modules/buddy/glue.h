@@ -25,6 +25,9 @@ int mmtwin_buddy_control(const char *cmd);
 void mmtwin_buddy_control_init(struct dentry *dir);
 void mmtwin_buddy_control_free_all(void);
 
+/* shrink.c */
+unsigned long mmtwin_buddy_shrink_node(gfp_t gfp, int nid);
+
 /* sysfs.c */
 int mmtwin_buddy_sysfs_init(struct kobject *kobj);
 void mmtwin_buddy_sysfs_exit(struct kobject *kobj);

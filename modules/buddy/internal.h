@@ -14,8 +14,7 @@
 #define BUDDY_MAX_ZONES		8
 #define BUDDY_MAX_NODES		4	/* zonelists kept; more nodes share #0 */
 #define BUDDY_HOST_ZONES	8	/* above any host zone index */
-#define BUDDY_TABLE_SLOTS	4096	/* pfn -> chunk hash; >= 4x chunks */
-#define BUDDY_MAX_CHUNKS	(BUDDY_TABLE_SLOTS / 4)
+#define BUDDY_MAX_CHUNKS	4096	/* 16 GB of 4 MB chunks */
 #define BUDDY_NR_PCP_LISTS	(MMTWIN_MT_PCPTYPES * (BUDDY_COSTLY_ORDER + 1))
 #define BUDDY_ZONE_NAME_MAX	16
 
@@ -26,13 +25,16 @@ enum {
 	BUDDY_NR_WMARK
 };
 
-#define ALLOC_WMARK_MASK	0x03
-#define ALLOC_NO_WATERMARKS	0x04
-#define ALLOC_OOM		0x08
-#define ALLOC_NON_BLOCK		0x10	/* cannot block: more of min */
-#define ALLOC_MIN_RESERVE	0x20	/* __GFP_HIGH: half of min */
-#define ALLOC_HIGHATOMIC	0x200	/* may use MIGRATE_HIGHATOMIC */
-#define ALLOC_KSWAPD		0x800	/* may wake the background reclaimer */
+#define ALLOC_WMARK_MIN		MMTWIN_ALLOC_WMARK_MIN
+#define ALLOC_WMARK_LOW		MMTWIN_ALLOC_WMARK_LOW
+#define ALLOC_WMARK_HIGH	MMTWIN_ALLOC_WMARK_HIGH
+#define ALLOC_WMARK_MASK	MMTWIN_ALLOC_WMARK_MASK
+#define ALLOC_NO_WATERMARKS	MMTWIN_ALLOC_NO_WATERMARKS
+#define ALLOC_OOM		MMTWIN_ALLOC_OOM
+#define ALLOC_NON_BLOCK		MMTWIN_ALLOC_NON_BLOCK
+#define ALLOC_MIN_RESERVE	MMTWIN_ALLOC_MIN_RESERVE
+#define ALLOC_HIGHATOMIC	MMTWIN_ALLOC_HIGHATOMIC
+#define ALLOC_KSWAPD		MMTWIN_ALLOC_KSWAPD
 #define ALLOC_RESERVES \
 	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
 
@@ -65,6 +67,8 @@ enum buddy_event {
 	BUDDY_ALLOC_WARN,	/* ... and were reported (no __GFP_NOWARN) */
 	BUDDY_FAULT_INJECTED,	/* failures made by the fault point */
 	BUDDY_BAD_FREE,		/* frees refused: not an allocated block */
+	BUDDY_OOM,		/* calls of the reclaimer's OOM hook */
+	BUDDY_WMARK_BOOST,	/* fallbacks that boosted the watermarks */
 	BUDDY_NR_EVENTS
 };
 
@@ -87,7 +91,11 @@ struct buddy_zone {
 	unsigned long nr_reserved_highatomic;
 	unsigned long managed_pages;
 	unsigned long start_pfn, end_pfn;	/* span of the chunks */
-	unsigned long wmark[BUDDY_NR_WMARK];
+	unsigned long wmark[BUDDY_NR_WMARK];	/* without the boost */
+	unsigned long watermark_boost;		/* under lock; read racily */
+	unsigned long lowmem_reserve[BUDDY_HOST_ZONES];	/* by host zone */
+	unsigned long boosted;			/* ZONE_BOOSTED_WATERMARK */
+	unsigned int boost_factor;		/* tun's, for the core paths */
 	unsigned long events[BUDDY_NR_EVENTS];	/* under lock */
 	struct list_head chunks;
 	struct buddy_pcp __percpu *pcp;
@@ -102,6 +110,8 @@ struct buddy_tunables {
 	unsigned int watermark_scale_factor;	/* 1/10000 of managed pages */
 	int pcp_high;				/* -1: computed */
 	int pcp_batch;				/* -1: computed */
+	unsigned int watermark_boost_factor;	/* 1/10000 of high; 0: off */
+	unsigned int lowmem_reserve_ratio[BUDDY_HOST_ZONES];	/* 0: none */
 };
 
 /**
@@ -109,22 +119,38 @@ struct buddy_tunables {
  *
  * Zones are only ever added (by buddy_add_chunk(), serialised by the
  * caller) and live as long as the instance; zonelists are rebuilt when one
- * is added. Chunks are published in @table before their frames are free.
+ * is added. Chunks are published in @chunk_map, indexed by pfn >>
+ * BUDDY_MAX_ORDER, before their frames are free: a pfn finds its chunk in
+ * one load.
  */
 struct buddy {
 	struct buddy_zone zones[BUDDY_MAX_ZONES];
 	int nr_zones;
 	int zonelist[BUDDY_MAX_NODES][BUDDY_MAX_ZONES];
-	struct buddy_chunk *table[BUDDY_TABLE_SLOTS];
+	struct buddy_chunk **chunk_map;
+	unsigned long map_slots;
 	unsigned long nr_chunks;
 	struct buddy_tunables tun;
 	unsigned int min_free_kbytes;		/* in effect */
 	const struct mmtwin_reclaim_ops *reclaim;
-	buddy_lock_t reclaim_lock;
+	int node_no_progress[BUDDY_MAX_NODES];	/* reclaim rounds in vain */
+};
+
+/*
+ * alloc_context: what one allocation asked for, worked out once.
+ * @node: the zonelist to walk; @thisnode: only that node's zones.
+ */
+struct buddy_ac {
+	gfp_t gfp;
+	unsigned int order;
+	int mt;
+	int node;
+	int highest_zoneidx;
+	bool thisnode;
 };
 
 /* core.c: free lists, split and merge, fallback, watermarks */
-int buddy_init(struct buddy *b);
+int buddy_init(struct buddy *b, unsigned long end_pfn);
 void buddy_destroy(struct buddy *b);
 struct buddy_chunk *buddy_chunk_new(void);
 int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
@@ -132,9 +158,16 @@ int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
 struct buddy_chunk *buddy_take_free_chunk(struct buddy *b);
 struct buddy_chunk *buddy_lookup(struct buddy *b, unsigned long pfn);
 struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn);
+struct mmtwin_frame *buddy_block_head(struct buddy *b, unsigned long pfn);
 void buddy_setup_wmarks(struct buddy *b);
+void buddy_setup_lowmem_reserve(struct buddy *b);
+bool __buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
+			  unsigned long mark, int highest_zoneidx,
+			  unsigned int alloc_flags, long free);
 bool buddy_watermark_ok(struct buddy_zone *z, unsigned int order,
-			unsigned long mark, unsigned int alloc_flags);
+			unsigned long mark, int highest_zoneidx,
+			unsigned int alloc_flags);
+void buddy_reset_boost(struct buddy_zone *z);
 struct mmtwin_frame *buddy_rmqueue(struct buddy_zone *z, unsigned int order,
 				   int mt, unsigned int alloc_flags);
 int buddy_rmqueue_bulk(struct buddy_zone *z, unsigned int order, int count,
@@ -160,15 +193,18 @@ static inline int pageblock_mt(const struct mmtwin_frame *f)
 	return READ_ONCE(frame_chunk(f)->pb_mt[f->idx >> BUDDY_PB_ORDER]);
 }
 
+/* wmark_pages(): the watermark with the boost on top. */
 static inline unsigned long zone_wmark(const struct buddy_zone *z, int i)
 {
-	return READ_ONCE(z->wmark[i]);
+	return READ_ONCE(z->wmark[i]) + READ_ONCE(z->watermark_boost);
 }
 
 /* alloc.c: the allocation and free paths, pcp lists, slow path */
 int buddy_gfp_migratetype(gfp_t gfp);
 unsigned int buddy_gfp_to_alloc_flags(gfp_t gfp, unsigned int order);
 struct mmtwin_frame *buddy_alloc(struct buddy *b, gfp_t gfp, unsigned int order);
+struct mmtwin_frame *buddy_alloc_node(struct buddy *b, int nid, gfp_t gfp,
+				      unsigned int order);
 unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
 			       struct mmtwin_frame **frames);
 int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order);

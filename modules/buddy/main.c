@@ -6,7 +6,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/mm.h>
-#include <linux/rwsem.h>
+#include <linux/srcu.h>
 
 #include "glue.h"
 
@@ -49,6 +49,17 @@ void mmtwin_buddy_bad_free(unsigned long pfn, unsigned int order, int state,
 {
 	pr_err_ratelimited("mmtwin_buddy: %s: bad free: pfn %#lx order %u, frame state %d order %u\n",
 			   current->comm, pfn, order, state, frame_order);
+}
+
+/* Above every pfn of the host: the chunk map covers the nodes' spans. */
+static unsigned long host_end_pfn(void)
+{
+	unsigned long end = 0;
+	int nid;
+
+	for_each_online_node(nid)
+		end = max(end, node_end_pfn(nid));
+	return end;
 }
 
 /*
@@ -106,8 +117,9 @@ static bool return_one(void)
 
 	if (!c)
 		return false;
+	/* A lookup that raced with the removal may still read the chunk. */
+	synchronize_rcu();
 	__free_pages(c->host, MAX_PAGE_ORDER);
-	synchronize_rcu();	/* buddy_lookup() may still pass over it */
 	buddy_vfree(c);
 	return true;
 }
@@ -164,11 +176,20 @@ int mmtwin_buddy_resize(unsigned int mb)
 }
 
 /* Exported API: see <mmtwin/buddy.h>. */
+struct page *mmtwin_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	struct mmtwin_frame *f;
+
+	if (nid != NUMA_NO_NODE && (nid < 0 || nid >= MAX_NUMNODES))
+		return NULL;
+	f = buddy_alloc_node(mmtwin_buddy, nid, gfp, order);
+	return f ? pfn_to_page(frame_pfn(f)) : NULL;
+}
+EXPORT_SYMBOL_GPL(mmtwin_alloc_pages_node);
+
 struct page *mmtwin_alloc_pages(gfp_t gfp, unsigned int order)
 {
-	struct mmtwin_frame *f = buddy_alloc(mmtwin_buddy, gfp, order);
-
-	return f ? pfn_to_page(frame_pfn(f)) : NULL;
+	return mmtwin_alloc_pages_node(NUMA_NO_NODE, gfp, order);
 }
 EXPORT_SYMBOL_GPL(mmtwin_alloc_pages);
 
@@ -182,18 +203,24 @@ void mmtwin_free_pages(struct page *page, unsigned int order)
 }
 EXPORT_SYMBOL_GPL(mmtwin_free_pages);
 
+/* Stands for a slot the caller filled; never handed to the core otherwise. */
+static struct mmtwin_frame bulk_placeholder = { .state = MMTWIN_FRAME_ALLOC };
+
 unsigned long mmtwin_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 				      struct page **pages)
 {
 	struct mmtwin_frame *frames[BULK_STEP];
 	unsigned long done, i, n, filled = 0;
 
-	/* A frame array shadows @pages, a step at a time, on the stack. */
+	/*
+	 * A frame array shadows @pages, a step at a time, on the stack. A
+	 * slot that holds any page, twin or not, is full: a placeholder
+	 * frame keeps the core from filling it.
+	 */
 	for (done = 0; done < nr; done += n) {
 		n = min(nr - done, (unsigned long)BULK_STEP);
 		for (i = 0; i < n; i++)
-			frames[i] = pages[done + i] ?
-				    mmtwin_page_frame(pages[done + i]) : NULL;
+			frames[i] = pages[done + i] ? &bulk_placeholder : NULL;
 		buddy_alloc_bulk(mmtwin_buddy, gfp, n, frames);
 		for (i = 0; i < n; i++) {
 			if (!pages[done + i] && frames[i])
@@ -213,6 +240,20 @@ struct mmtwin_frame *mmtwin_page_frame(struct page *page)
 }
 EXPORT_SYMBOL_GPL(mmtwin_page_frame);
 
+struct mmtwin_frame *mmtwin_virt_to_frame(const void *addr)
+{
+	if (!virt_addr_valid(addr))
+		return NULL;
+	return buddy_block_head(mmtwin_buddy, PHYS_PFN(__pa(addr)));
+}
+EXPORT_SYMBOL_GPL(mmtwin_virt_to_frame);
+
+void *mmtwin_frame_address(const struct mmtwin_frame *frame)
+{
+	return page_address(pfn_to_page(frame_pfn(frame)));
+}
+EXPORT_SYMBOL_GPL(mmtwin_frame_address);
+
 struct page *mmtwin_frame_page(const struct mmtwin_frame *frame)
 {
 	return pfn_to_page(frame_pfn(frame));
@@ -231,10 +272,12 @@ int mmtwin_buddy_nr_zones(void)
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_nr_zones);
 
+static unsigned long glue_reclaimable(void *data, int zone);
+
 int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info)
 {
 	struct buddy_zone *z;
-	int cpu;
+	int cpu, i;
 
 	if (zone < 0 || zone >= mmtwin_buddy_nr_zones())
 		return -EINVAL;
@@ -249,9 +292,41 @@ int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info)
 	info->min = zone_wmark(z, BUDDY_WMARK_MIN);
 	info->low = zone_wmark(z, BUDDY_WMARK_LOW);
 	info->high = zone_wmark(z, BUDDY_WMARK_HIGH);
+	info->boost = READ_ONCE(z->watermark_boost);
+	info->host_zone = z->host_idx;
+	info->free_highatomic = READ_ONCE(z->nr_free_highatomic);
+	info->reclaimable = glue_reclaimable(NULL, zone);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		info->lowmem_reserve[i] = READ_ONCE(z->lowmem_reserve[i]);
+	info->unreclaimable = mmtwin_buddy_node_unreclaimable(z->node);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_zone_info);
+
+bool mmtwin_buddy_watermark_ok(int zone, unsigned int order, unsigned long mark,
+			       int highest_zoneidx, unsigned int alloc_flags)
+{
+	if (zone < 0 || zone >= mmtwin_buddy_nr_zones() ||
+	    highest_zoneidx < 0 || highest_zoneidx >= MAX_NR_ZONES)
+		return false;
+	return buddy_watermark_ok(&mmtwin_buddy->zones[zone], order, mark,
+				  highest_zoneidx, alloc_flags);
+}
+EXPORT_SYMBOL_GPL(mmtwin_buddy_watermark_ok);
+
+void mmtwin_buddy_reset_boost(int zone)
+{
+	if (zone >= 0 && zone < mmtwin_buddy_nr_zones())
+		buddy_reset_boost(&mmtwin_buddy->zones[zone]);
+}
+EXPORT_SYMBOL_GPL(mmtwin_buddy_reset_boost);
+
+/* pgdat->kswapd_failures >= MAX_RECLAIM_RETRIES */
+bool mmtwin_buddy_node_unreclaimable(int nid)
+{
+	return READ_ONCE(mmtwin_buddy->node_no_progress[nid < BUDDY_MAX_NODES ?
+							 nid : 0]) >= 16;
+}
 
 void mmtwin_buddy_drain(void)
 {
@@ -260,58 +335,99 @@ void mmtwin_buddy_drain(void)
 EXPORT_SYMBOL_GPL(mmtwin_buddy_drain);
 
 /*
- * The core calls these two for the reclaimer. The rwsem lets unregister
- * wait for direct reclaimers; the wake-up runs in atomic context and only
- * tries the lock.
+ * The core calls these for the reclaimer. Readers hold SRCU, which nests
+ * and may sleep, so a reclaimer that allocates from the twin, or an
+ * unregister waiting meanwhile, never deadlocks; unregister waits with
+ * synchronize_srcu() for hooks still running.
  */
-static DECLARE_RWSEM(reclaim_sem);
-static const struct mmtwin_reclaim_ops *reclaimer;
+DEFINE_STATIC_SRCU(hook_srcu);
+static DEFINE_MUTEX(reclaimer_lock);
+static const struct mmtwin_reclaim_ops __rcu *reclaimer;
 
-static void glue_wake(void *data, int zone, unsigned int order)
+static void glue_wake(void *data, int nid, int zone, unsigned int order,
+		      gfp_t gfp, int highest_zoneidx)
 {
-	if (!down_read_trylock(&reclaim_sem))
-		return;
-	if (reclaimer && reclaimer->wake)
-		reclaimer->wake(reclaimer->data, zone, order);
-	up_read(&reclaim_sem);
+	const struct mmtwin_reclaim_ops *ops;
+	int idx = srcu_read_lock(&hook_srcu);
+
+	ops = srcu_dereference(reclaimer, &hook_srcu);
+	if (ops && ops->wake)
+		ops->wake(ops->data, nid, zone, order, gfp, highest_zoneidx);
+	srcu_read_unlock(&hook_srcu, idx);
 }
 
-static unsigned long glue_reclaim(void *data, gfp_t gfp, unsigned int order)
+/* Without a reclaimer, direct reclaim is what the shrinkers give back. */
+static unsigned long glue_reclaim(void *data, int nid, gfp_t gfp,
+				  unsigned int order, int highest_zoneidx)
 {
+	const struct mmtwin_reclaim_ops *ops;
 	unsigned long progress = 0;
+	int idx = srcu_read_lock(&hook_srcu);
 
-	down_read(&reclaim_sem);
-	if (reclaimer && reclaimer->reclaim)
-		progress = reclaimer->reclaim(reclaimer->data, gfp, order);
-	up_read(&reclaim_sem);
+	ops = srcu_dereference(reclaimer, &hook_srcu);
+	if (ops && ops->reclaim)
+		progress = ops->reclaim(ops->data, nid, gfp, order,
+					highest_zoneidx);
+	else if (!ops)
+		progress = mmtwin_buddy_shrink_node(gfp, nid);
+	srcu_read_unlock(&hook_srcu, idx);
 	return progress;
+}
+
+static bool glue_oom(void *data, gfp_t gfp, unsigned int order)
+{
+	const struct mmtwin_reclaim_ops *ops;
+	bool progress = false;
+	int idx = srcu_read_lock(&hook_srcu);
+
+	ops = srcu_dereference(reclaimer, &hook_srcu);
+	if (ops && ops->oom)
+		progress = ops->oom(ops->data, gfp, order);
+	srcu_read_unlock(&hook_srcu, idx);
+	return progress;
+}
+
+static unsigned long glue_reclaimable(void *data, int zone)
+{
+	const struct mmtwin_reclaim_ops *ops;
+	unsigned long pages = 0;
+	int idx = srcu_read_lock(&hook_srcu);
+
+	ops = srcu_dereference(reclaimer, &hook_srcu);
+	if (ops && ops->reclaimable)
+		pages = ops->reclaimable(ops->data, zone);
+	srcu_read_unlock(&hook_srcu, idx);
+	return pages;
 }
 
 static const struct mmtwin_reclaim_ops glue_ops = {
 	.wake = glue_wake,
 	.reclaim = glue_reclaim,
+	.oom = glue_oom,
+	.reclaimable = glue_reclaimable,
 };
 
 int mmtwin_buddy_register_reclaim(const struct mmtwin_reclaim_ops *ops)
 {
 	int ret = 0;
 
-	down_write(&reclaim_sem);
-	if (reclaimer)
+	mutex_lock(&reclaimer_lock);
+	if (rcu_access_pointer(reclaimer))
 		ret = -EBUSY;
 	else
-		reclaimer = ops;
-	up_write(&reclaim_sem);
+		rcu_assign_pointer(reclaimer, ops);
+	mutex_unlock(&reclaimer_lock);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_register_reclaim);
 
 void mmtwin_buddy_unregister_reclaim(const struct mmtwin_reclaim_ops *ops)
 {
-	down_write(&reclaim_sem);
-	if (!WARN_ON_ONCE(reclaimer != ops))
-		reclaimer = NULL;
-	up_write(&reclaim_sem);
+	mutex_lock(&reclaimer_lock);
+	if (!WARN_ON_ONCE(rcu_access_pointer(reclaimer) != ops))
+		RCU_INIT_POINTER(reclaimer, NULL);
+	mutex_unlock(&reclaimer_lock);
+	synchronize_srcu(&hook_srcu);
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_unregister_reclaim);
 
@@ -355,7 +471,10 @@ static int __init mmtwin_buddy_init(void)
 	mmtwin_buddy = buddy_vzalloc(sizeof(*mmtwin_buddy));
 	if (!mmtwin_buddy)
 		return -ENOMEM;
-	buddy_init(mmtwin_buddy);
+	if (buddy_init(mmtwin_buddy, host_end_pfn())) {
+		buddy_vfree(mmtwin_buddy);
+		return -ENOMEM;
+	}
 	buddy_set_reclaim(mmtwin_buddy, &glue_ops);
 
 	ret = mmtwin_twin_register(&mmtwin_buddy_twin);
@@ -380,6 +499,7 @@ give_back:
 	return_all();
 	return ret;
 free_buddy:
+	buddy_destroy(mmtwin_buddy);
 	buddy_vfree(mmtwin_buddy);
 	return ret;
 }

@@ -14,6 +14,8 @@
 #include <linux/list.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/oom.h>
+#include <linux/sched/mm.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -45,6 +47,28 @@
 #define buddy_irq_save(f)	local_irq_save(f)
 #define buddy_irq_restore(f)	local_irq_restore(f)
 #define buddy_node_id()		numa_node_id()
+
+/* Zone indexes the core needs by name (enum zone_type). */
+#ifdef CONFIG_ZONE_DMA
+#define BUDDY_ZONE_DMA		ZONE_DMA
+#else
+#define BUDDY_ZONE_DMA		ZONE_DMA32	/* no DMA zone: same ratio */
+#endif
+#define BUDDY_ZONE_DMA32	ZONE_DMA32
+#define BUDDY_ZONE_NORMAL	ZONE_NORMAL
+#define buddy_gfp_zone(gfp)	gfp_zone(gfp)
+
+/* ALLOC -> NONE and the like: returns the value found. */
+#define buddy_cmpxchg(p, old, new)	cmpxchg(p, old, new)
+
+/* Where the userspace harness widens a race window; nothing here. */
+#define buddy_race_window()	do { } while (0)
+
+/* Reclaimers run with PF_MEMALLOC: they may dip, never recurse. */
+#define buddy_reclaim_enter()	memalloc_noreclaim_save()
+#define buddy_reclaim_exit(t)	memalloc_noreclaim_restore(t)
+#define buddy_in_reclaim()	(!in_interrupt() && (current->flags & PF_MEMALLOC))
+#define buddy_oom_victim()	(!in_interrupt() && tsk_is_oom_victim(current))
 
 #define buddy_rcu_read_lock()	rcu_read_lock()
 #define buddy_rcu_read_unlock()	rcu_read_unlock()

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Userspace stand-ins for the kernel primitives modules/buddy/shim.h maps.
- * One thread plays every CPU: harness_cpu says which one "runs". Locks are
- * flags that catch recursion and unbalanced unlocks.
+ * Each thread plays one CPU at a time: its harness_cpu says which. Locks
+ * are error-checking mutexes, so recursion and unbalanced unlocks abort.
  */
 #ifndef _BUDDY_USER_SHIM_H
 #define _BUDDY_USER_SHIM_H
 
 #include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,16 +48,63 @@
 #define __GFP_NOFAIL		0x8000u
 #define __GFP_NORETRY		0x10000u
 #define __GFP_NOMEMALLOC	0x80000u
+#define __GFP_MEMALLOC		0x20000u
+#define __GFP_COMP		0x40000u
+#define __GFP_THISNODE		0x200000u
 #define __GFP_RECLAIM		(__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 #define GFP_ATOMIC		(__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
 #define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
 #define GFP_NOWAIT		(__GFP_KSWAPD_RECLAIM)
 
-/* One thread runs the core here: relaxed atomics are all it takes. */
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
-/* Publishes a ready zone before the count that makes it visible. */
+/* The kernel's barriers, as C11 atomics: each pairs as in the kernel. */
 #define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+/* Pairs with smp_store_release(), as in the kernel. */
+#define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define buddy_cmpxchg(p, old, new) ({					\
+	__typeof__(*(p)) __old = (old);					\
+	__atomic_compare_exchange_n(p, &__old, new, false,		\
+				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE); \
+	__old;								\
+})
+
+/* Host zone indexes: DMA, DMA32, Normal, Movable. */
+#define BUDDY_ZONE_DMA		0
+#define BUDDY_ZONE_DMA32	1
+#define BUDDY_ZONE_NORMAL	2
+#define BUDDY_ZONE_MOVABLE	3
+
+/* gfp_zone() */
+static inline int buddy_gfp_zone(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return BUDDY_ZONE_DMA;
+	if (gfp & __GFP_DMA32)
+		return BUDDY_ZONE_DMA32;
+	if ((gfp & (__GFP_MOVABLE | __GFP_HIGHMEM)) ==
+	    (__GFP_MOVABLE | __GFP_HIGHMEM))
+		return BUDDY_ZONE_MOVABLE;
+	return BUDDY_ZONE_NORMAL;
+}
+
+/* Threaded tests widen race windows with this (a short sleep when set). */
+extern int harness_race_window_us;
+void harness_race_window(void);
+#define buddy_race_window()	harness_race_window()
+
+/* PF_MEMALLOC, per thread. */
+extern __thread unsigned int harness_memalloc;
+static inline unsigned int buddy_reclaim_enter(void)
+{
+	unsigned int old = harness_memalloc;
+
+	harness_memalloc = 1;
+	return old;
+}
+#define buddy_reclaim_exit(t)	(harness_memalloc = (t))
+#define buddy_in_reclaim()	(harness_memalloc != 0)
+#define buddy_oom_victim()	false
 #define WARN_ON_ONCE(c)		harness_warn(!!(c), __FILE__, __LINE__)
 #define ALIGN(x, a)		(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define min(a, b)		((a) < (b) ? (a) : (b))
@@ -79,27 +127,32 @@ static inline size_t strscpy(char *d, const char *s, size_t n)
 int harness_warn(int cond, const char *file, int line);
 
 
-/* Locks: flags checked for recursion; interrupts do not exist here. */
+/* Locks: error-checking mutexes; interrupts do not exist here. */
 struct buddy_user_lock {
+	pthread_mutex_t m;
 	int held;
 };
 
+void buddy_user_lock_init(struct buddy_user_lock *l);
+void buddy_user_lock(struct buddy_user_lock *l);
+void buddy_user_unlock(struct buddy_user_lock *l);
+
 #define buddy_lock_t		struct buddy_user_lock
-#define buddy_lock_init(l)	((l)->held = 0)
-#define buddy_lock(l, f)	do { (void)(f); assert(!(l)->held); (l)->held = 1; } while (0)
-#define buddy_unlock(l, f)	do { (void)(f); assert((l)->held); (l)->held = 0; } while (0)
-#define buddy_spin_lock(l)	buddy_lock(l, 0)
-#define buddy_spin_unlock(l)	buddy_unlock(l, 0)
-#define buddy_assert_held(l)	assert((l)->held)
+#define buddy_lock_init(l)	buddy_user_lock_init(l)
+#define buddy_lock(l, f)	do { (void)(f); buddy_user_lock(l); } while (0)
+#define buddy_unlock(l, f)	do { (void)(f); buddy_user_unlock(l); } while (0)
+#define buddy_spin_lock(l)	buddy_user_lock(l)
+#define buddy_spin_unlock(l)	buddy_user_unlock(l)
+#define buddy_assert_held(l)	assert(READ_ONCE((l)->held))
 #define buddy_irq_save(f)	((f) = 0)
 #define buddy_irq_restore(f)	((void)(f))
 
 /* Per-CPU data: an array; harness_cpu is the CPU running the core. */
 #define HARNESS_NR_CPUS		2
-extern int harness_cpu;
-extern int harness_node;
+extern __thread int harness_cpu;
+extern __thread int harness_node;
 #define __percpu
-#define buddy_percpu_alloc(t)	((t *)calloc(HARNESS_NR_CPUS, sizeof(t)))
+#define buddy_percpu_alloc(t)	((t *)buddy_vzalloc(HARNESS_NR_CPUS * sizeof(t)))
 #define buddy_percpu_free(p)	free(p)
 #define buddy_per_cpu(p, cpu)	(&(p)[cpu])
 #define buddy_this_cpu(p)	(&(p)[harness_cpu])
@@ -112,9 +165,14 @@ extern int harness_node;
 #define buddy_cond_resched()	harness_cond_resched()
 #define buddy_might_sleep()	((void)0)
 
+/* Frames are 64-byte aligned: so are the chunks holding them. */
 static inline void *buddy_vzalloc(size_t n)
 {
-	return calloc(1, n);
+	void *p = aligned_alloc(64, (n + 63) & ~63UL);
+
+	if (p)
+		memset(p, 0, n);
+	return p;
 }
 
 static inline void buddy_vfree(void *p)

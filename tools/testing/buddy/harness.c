@@ -8,17 +8,44 @@
 
 #include "harness.h"
 
-int harness_cpu;
-int harness_node;
+__thread int harness_cpu;
+__thread unsigned int harness_memalloc;
+__thread int harness_node;
 int harness_fail_every;
-unsigned long harness_warnings;
-unsigned long harness_reports;
-unsigned long harness_bad_frees;
+_Atomic unsigned long harness_warnings;
+_Atomic unsigned long harness_reports;
+_Atomic unsigned long harness_bad_frees;
 static unsigned long fail_counter;
 
 #define SHADOW_PFNS	(1UL << 22)
 static unsigned char *owned;	/* 1: handed out by the twin */
 static unsigned char *dirty;	/* 1: "written" since it was last zeroed */
+
+void buddy_user_lock_init(struct buddy_user_lock *l)
+{
+	pthread_mutexattr_t a;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+	if (pthread_mutex_init(&l->m, &a))
+		harness_die("mutex init");
+	pthread_mutexattr_destroy(&a);
+	l->held = 0;
+}
+
+void buddy_user_lock(struct buddy_user_lock *l)
+{
+	if (pthread_mutex_lock(&l->m))
+		harness_die("lock taken recursively");
+	WRITE_ONCE(l->held, 1);
+}
+
+void buddy_user_unlock(struct buddy_user_lock *l)
+{
+	WRITE_ONCE(l->held, 0);
+	if (pthread_mutex_unlock(&l->m))
+		harness_die("unlock of a lock not held");
+}
 
 void harness_die(const char *fmt, ...)
 {
@@ -75,7 +102,8 @@ void harness_cond_resched(void)
 }
 
 /* A reclaimer that frees the oldest live allocations. */
-static unsigned long harness_reclaim(void *data, gfp_t gfp, unsigned int order)
+static unsigned long harness_reclaim(void *data, int nid, gfp_t gfp,
+				     unsigned int order, int highest_zoneidx)
 {
 	struct harness *h = data;
 	unsigned long freed = 0;
@@ -88,11 +116,9 @@ static unsigned long harness_reclaim(void *data, gfp_t gfp, unsigned int order)
 	return freed;
 }
 
-static void harness_wake(void *data, int zone, unsigned int order)
+static void harness_wake(void *data, int nid, int zone, unsigned int order,
+			 gfp_t gfp, int highest_zoneidx)
 {
-	(void)data;
-	(void)zone;
-	(void)order;
 }
 
 static struct mmtwin_reclaim_ops harness_reclaim_ops = {
@@ -105,12 +131,19 @@ static void add_chunks(struct harness *h, int n, int node, int idx,
 {
 	while (n--) {
 		struct buddy_chunk *c = buddy_chunk_new();
+		unsigned long pfn;
 
-		if (!c || h->next_pfn + BUDDY_CHUNK_PAGES > (1UL << 18) ||
-		    buddy_add_chunk(h->b, c, h->next_pfn, node, idx, name))
-			harness_die("add_chunk failed at pfn %lu", h->next_pfn);
-		/* Leave holes so zones span more than they manage. */
-		h->next_pfn += 3 * BUDDY_CHUNK_PAGES;
+		/* Reuse the pfns of chunks taken back before new ones. */
+		if (h->nr_spare_pfns) {
+			pfn = h->spare_pfns[--h->nr_spare_pfns];
+		} else {
+			pfn = h->next_pfn;
+			/* Leave holes so zones span more than they manage. */
+			h->next_pfn += 3 * BUDDY_CHUNK_PAGES;
+		}
+		if (!c || pfn + BUDDY_CHUNK_PAGES > HARNESS_PFNS ||
+		    buddy_add_chunk(h->b, c, pfn, node, idx, name))
+			harness_die("add_chunk failed at pfn %lu", pfn);
 	}
 }
 
@@ -122,11 +155,12 @@ void harness_setup(struct harness *h, int dma32_chunks, int normal_chunks,
 		owned = calloc(SHADOW_PFNS, 1);
 		dirty = calloc(SHADOW_PFNS, 1);
 	}
-	/* The chunks sit below 3 * 64 * 1024 pfns (see add_chunks()). */
-	memset(owned, 0, 1UL << 18);
-	memset(dirty, 1, 1UL << 18);
+	/* The chunks sit below HARNESS_PFNS (see add_chunks()). */
+	memset(owned, 0, HARNESS_PFNS);
+	memset(dirty, 1, HARNESS_PFNS);
 	h->b = buddy_vzalloc(sizeof(*h->b));
-	buddy_init(h->b);
+	if (buddy_init(h->b, SHADOW_PFNS))
+		harness_die("buddy_init");
 	h->next_pfn = BUDDY_CHUNK_PAGES;
 	add_chunks(h, dma32_chunks, 0, 1, "DMA32");
 	add_chunks(h, normal_chunks, 0, 2, "Normal");
@@ -331,6 +365,7 @@ static void op_chunk(struct harness *h, uint8_t a)
 				if (owned[c->base_pfn + i])
 					harness_die("took back owned pfn %lu",
 						    c->base_pfn + i);
+			h->spare_pfns[h->nr_spare_pfns++] = c->base_pfn;
 			buddy_vfree(c);
 		}
 	}

@@ -75,7 +75,8 @@ static void test_watermarks(void)
 	buddy_setup_wmarks(h.b);
 	EXPECT(z->wmark[BUDDY_WMARK_LOW] == 256 + 1638, "%lu", z->wmark[1]);
 	/* Order-aware: free pages enough, but no block of the order. */
-	EXPECT(buddy_watermark_ok(z, 10, 256, 0), "order 10 with all free");
+	EXPECT(buddy_watermark_ok(z, 10, 256, BUDDY_ZONE_NORMAL, 0),
+	       "order 10 with all free");
 	harness_teardown(&h);
 
 	/* Split by managed pages between two zones. */
@@ -269,6 +270,353 @@ static void test_bad_free(void)
 	harness_teardown(&h);
 }
 
+
+/* The slab view: one 16-byte aligned freelist+counters pair per frame. */
+static void test_frame_layout(void)
+{
+	struct mmtwin_frame *f;
+
+	harness_setup(&h, 0, 1, 0);
+	f = harness_alloc(&h, GFP_KERNEL, 0);
+	EXPECT(sizeof(*f) == 64, "%zu", sizeof(*f));
+	EXPECT(((uintptr_t)&f->freelist & 15) == 0, "freelist at %p",
+	       (void *)&f->freelist);
+	f->inuse = 0xffff;
+	f->objects = 0x7fff;
+	f->frozen = 1;
+	EXPECT(f->counters == 0xffffffffUL, "counters %#lx", f->counters);
+	f->frozen = 0;
+	EXPECT(f->counters == 0x7fffffffUL, "frozen is the top bit: %#lx",
+	       f->counters);
+	EXPECT(f->owner_flags == 0, "owner flags %#x", f->owner_flags);
+	harness_teardown(&h);
+}
+
+/* __GFP_COMP: every tail names its head; any pfn finds its block's head. */
+static void test_compound(void)
+{
+	struct mmtwin_frame *f, *g;
+	unsigned long pfn, i;
+
+	harness_setup(&h, 0, 2, 0);
+	f = harness_alloc(&h, GFP_KERNEL | __GFP_COMP, 3);
+	EXPECT(f && (f->buddy_flags & MMTWIN_BF_COMPOUND), "compound flag");
+	pfn = frame_pfn(f);
+	for (i = 0; i < 8; i++) {
+		EXPECT(mmtwin_frame_head(f + i) == f, "tail %lu", i);
+		EXPECT(buddy_block_head(h.b, pfn + i) == f, "pfn +%lu", i);
+	}
+	EXPECT(f[1].state == MMTWIN_FRAME_TAIL, "state %d", f[1].state);
+	g = harness_alloc(&h, GFP_KERNEL, 2);
+	for (i = 0; g && i < 4; i++) {
+		EXPECT(mmtwin_frame_head(g + i) == g + i, "plain block: no tails");
+		EXPECT(buddy_block_head(h.b, frame_pfn(g) + i) == g, "+%lu", i);
+	}
+	harness_verify(&h, "compound");
+	EXPECT(buddy_block_head(h.b, 0) == NULL, "pfn 0 is in no chunk");
+	harness_free_all(&h);
+	EXPECT(f[1].state == MMTWIN_FRAME_NONE, "tail left %d", f[1].state);
+	EXPECT(buddy_block_head(h.b, pfn + 1) == NULL, "freed block found");
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
+/* gfp_zone(): __GFP_DMA32 never gets a Normal page. */
+static void test_zone_modifier(void)
+{
+	struct mmtwin_frame *f;
+	int n = 0;
+
+	harness_setup(&h, 2, 4, 0);
+	while ((f = harness_alloc(&h, GFP_KERNEL | __GFP_DMA32 |
+				  __GFP_NORETRY | __GFP_NOWARN, 0))) {
+		EXPECT(frame_chunk(f)->zone->host_idx == BUDDY_ZONE_DMA32,
+		       "zone %s", frame_chunk(f)->zone->name);
+		n++;
+	}
+	EXPECT(n > 1500 && n <= 2048, "%d DMA32 pages", n);
+	f = harness_alloc(&h, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0);
+	EXPECT(f && frame_chunk(f)->zone->host_idx == BUDDY_ZONE_NORMAL, "normal");
+	harness_teardown(&h);
+}
+
+/* lowmem_reserve as setup_per_zone_lowmem_reserve() computes it. */
+static void test_lowmem_reserve(void)
+{
+	struct buddy_zone *dma32, *normal;
+	unsigned long res;
+
+	harness_setup(&h, 2, 64, 0);
+	dma32 = &h.b->zones[0];
+	normal = &h.b->zones[1];
+	EXPECT(dma32->lowmem_reserve[BUDDY_ZONE_NORMAL] == 64 * 1024 / 256,
+	       "%lu", dma32->lowmem_reserve[BUDDY_ZONE_NORMAL]);
+	EXPECT(dma32->lowmem_reserve[BUDDY_ZONE_DMA32] == 0, "own index");
+	EXPECT(normal->lowmem_reserve[BUDDY_ZONE_NORMAL] == 0, "top zone");
+	/* A Normal request may not take DMA32 below min + reserve. */
+	res = dma32->lowmem_reserve[BUDDY_ZONE_NORMAL];
+	h.b->tun.pcp_high = 0;
+	buddy_update_pcp(h.b);
+	while (harness_alloc(&h, GFP_NOWAIT | __GFP_NOWARN, 0))
+		;
+	EXPECT(dma32->nr_free_pages == dma32->wmark[BUDDY_WMARK_MIN] + res,
+	       "DMA32 left %lu, min %lu + reserve %lu", dma32->nr_free_pages,
+	       dma32->wmark[BUDDY_WMARK_MIN], res);
+	/* ... while a DMA32 request may. */
+	EXPECT(harness_alloc(&h, GFP_NOWAIT | __GFP_DMA32 | __GFP_NOWARN, 0),
+	       "DMA32 request refused");
+	h.b->tun.lowmem_reserve_ratio[BUDDY_ZONE_DMA32] = 0;
+	buddy_setup_wmarks(h.b);
+	EXPECT(dma32->lowmem_reserve[BUDDY_ZONE_NORMAL] == 0, "ratio 0");
+	harness_teardown(&h);
+}
+
+/* A test reclaimer: records every call and can be told what to do. */
+struct rec {
+	int wakes, reclaims, ooms, depth, max_depth, nested_allocs;
+	int wake_nid[8], wake_zone[8], wake_order[8], wake_hzi[8];
+	gfp_t wake_gfp[8];
+	unsigned long reclaimable, oom_frees;
+	bool alloc_in_reclaim;
+	struct mmtwin_frame *nested;
+};
+
+static struct rec rec;
+
+static void rec_wake(void *data, int nid, int zone, unsigned int order,
+		     gfp_t gfp, int hzi)
+{
+	if (rec.wakes < 8) {
+		rec.wake_nid[rec.wakes] = nid;
+		rec.wake_zone[rec.wakes] = zone;
+		rec.wake_order[rec.wakes] = order;
+		rec.wake_gfp[rec.wakes] = gfp;
+		rec.wake_hzi[rec.wakes] = hzi;
+	}
+	rec.wakes++;
+}
+
+static unsigned long rec_reclaim(void *data, int nid, gfp_t gfp,
+				 unsigned int order, int hzi)
+{
+	rec.reclaims++;
+	if (++rec.depth > rec.max_depth)
+		rec.max_depth = rec.depth;
+	if (rec.alloc_in_reclaim && rec.depth == 1) {
+		rec.nested = buddy_alloc(h.b, GFP_KERNEL, 0);
+		rec.nested_allocs++;
+	}
+	rec.depth--;
+	return 0;
+}
+
+static bool rec_oom(void *data, gfp_t gfp, unsigned int order)
+{
+	unsigned long freed = 0;
+
+	rec.ooms++;
+	while (h.nr_live && freed < rec.oom_frees) {
+		freed += 1UL << h.live[0].order;
+		harness_free(&h, 0);
+	}
+	return freed;
+}
+
+static unsigned long rec_reclaimable(void *data, int zone)
+{
+	return rec.reclaimable;
+}
+
+static const struct mmtwin_reclaim_ops rec_ops = {
+	.wake = rec_wake, .reclaim = rec_reclaim, .oom = rec_oom,
+	.reclaimable = rec_reclaimable,
+};
+
+static void fill_to_min(void)
+{
+	h.b->tun.pcp_high = 0;
+	buddy_update_pcp(h.b);
+	while (harness_alloc(&h, GFP_NOWAIT | __GFP_NOWARN, 0))
+		;
+}
+
+/* wake_all_kswapds(): each node of the zonelist once, with the kernel's arguments. */
+static void test_wake_per_node(void)
+{
+	harness_setup(&h, 0, 4, 4);
+	memset(&rec, 0, sizeof(rec));
+	buddy_set_reclaim(h.b, &rec_ops);
+	fill_to_min();
+	rec.wakes = 0;
+	EXPECT(!harness_alloc(&h, GFP_NOWAIT | __GFP_NOWARN, 1), "order 1");
+	/* Woken before the first try and again at retry:, as upstream. */
+	EXPECT(rec.wakes == 4, "%d wakes", rec.wakes);
+	EXPECT(rec.wake_nid[0] == 0 && rec.wake_nid[1] == 1 &&
+	       rec.wake_nid[2] == 0 && rec.wake_nid[3] == 1, "nodes %d %d",
+	       rec.wake_nid[0], rec.wake_nid[1]);
+	EXPECT(rec.wake_order[0] == 1 && rec.wake_gfp[0] == (GFP_NOWAIT | __GFP_NOWARN) &&
+	       rec.wake_hzi[0] == BUDDY_ZONE_NORMAL, "order %d gfp %#x hzi %d",
+	       rec.wake_order[0], rec.wake_gfp[0], rec.wake_hzi[0]);
+	EXPECT(h.b->zones[rec.wake_zone[1]].node == 1, "zone of node 1");
+	/* __GFP_THISNODE: the one node only. */
+	rec.wakes = 0;
+	harness_node = 1;
+	EXPECT(!buddy_alloc(h.b, GFP_NOWAIT | __GFP_THISNODE | __GFP_NOWARN, 1),
+	       "thisnode order 1");
+	EXPECT(rec.wakes == 2 && rec.wake_nid[0] == 1 && rec.wake_nid[1] == 1,
+	       "%d wakes, node %d", rec.wakes, rec.wake_nid[0]);
+	harness_node = 0;
+	buddy_set_reclaim(h.b, NULL);
+	harness_teardown(&h);
+}
+
+/* __GFP_THISNODE keeps to the node; without it, the zonelist falls back. */
+static void test_thisnode(void)
+{
+	struct mmtwin_frame *f;
+	int n = 0;
+
+	harness_setup(&h, 0, 2, 2);
+	while ((f = buddy_alloc_node(h.b, 1, GFP_KERNEL | __GFP_THISNODE |
+				     __GFP_NORETRY | __GFP_NOWARN, 0))) {
+		EXPECT(frame_chunk(f)->zone->node == 1, "node %d",
+		       frame_chunk(f)->zone->node);
+		h.live[h.nr_live++] = (struct harness_alloc){ f, 0, f->mt };
+		n++;
+	}
+	EXPECT(n > 1500, "%d pages on node 1", n);
+	f = buddy_alloc_node(h.b, 1, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0);
+	EXPECT(f && frame_chunk(f)->zone->node == 0, "fallback to node 0");
+	if (f)
+		h.live[h.nr_live++] = (struct harness_alloc){ f, 0, f->mt };
+	EXPECT(!buddy_alloc_node(h.b, 3, GFP_KERNEL | __GFP_THISNODE |
+				 __GFP_NOWARN, 0), "node without zones");
+	harness_teardown(&h);
+}
+
+/*
+ * A reclaimer that allocates runs with PF_MEMALLOC: it gets a reserve
+ * page marked pfmemalloc and never re-enters reclaim.
+ */
+static void test_reclaim_reentry(void)
+{
+	struct mmtwin_frame *f;
+
+	harness_setup(&h, 0, 4, 0);
+	memset(&rec, 0, sizeof(rec));
+	rec.alloc_in_reclaim = true;
+	buddy_set_reclaim(h.b, &rec_ops);
+	fill_to_min();
+	f = buddy_alloc(h.b, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0);
+	EXPECT(!f, "allocated below min without reclaim progress");
+	EXPECT(rec.max_depth == 1, "reclaim re-entered: depth %d", rec.max_depth);
+	EXPECT(rec.nested && (rec.nested->owner_flags & MMTWIN_OF_PFMEMALLOC),
+	       "nested allocation %p", (void *)rec.nested);
+	EXPECT(!buddy_in_reclaim(), "PF_MEMALLOC left set");
+	if (rec.nested)
+		buddy_free(h.b, rec.nested, 0);
+	/* Reserves gone too: the nested allocation fails, it does not recurse. */
+	while (harness_alloc(&h, GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN, 0))
+		;
+	rec.nested = NULL;
+	rec.max_depth = 0;
+	rec.nested_allocs = 0;
+	f = buddy_alloc(h.b, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0);
+	EXPECT(!f && !rec.nested && rec.nested_allocs == 1, "nested %p",
+	       (void *)rec.nested);
+	EXPECT(rec.max_depth == 1, "reclaim re-entered: depth %d", rec.max_depth);
+	buddy_set_reclaim(h.b, NULL);
+	harness_teardown(&h);
+}
+
+/*
+ * should_reclaim_retry(): with nothing reclaimable one round is all; with
+ * enough reclaimable to pass min, rounds go on until 16 made no progress.
+ * Then the OOM hook, whose progress restarts the count.
+ */
+static void test_reclaim_retry_and_oom(void)
+{
+	struct mmtwin_frame *f;
+
+	harness_setup(&h, 0, 4, 0);
+	memset(&rec, 0, sizeof(rec));
+	buddy_set_reclaim(h.b, &rec_ops);
+	fill_to_min();
+	f = buddy_alloc(h.b, GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, 0);
+	EXPECT(!f && rec.reclaims == 1 && rec.ooms == 0, "%d rounds, %d ooms",
+	       rec.reclaims, rec.ooms);
+	rec.reclaims = 0;
+	rec.reclaimable = 1000;
+	f = buddy_alloc(h.b, GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN, 0);
+	EXPECT(!f && rec.reclaims == 17, "%d rounds", rec.reclaims);
+	EXPECT(rec.ooms == 0, "RETRY_MAYFAIL went OOM");
+	/* GFP_KERNEL reaches the OOM hook, which frees: the retry succeeds. */
+	rec.reclaims = 0;
+	rec.reclaimable = 0;
+	rec.oom_frees = 64;
+	f = harness_alloc(&h, GFP_KERNEL | __GFP_NOWARN, 0);
+	EXPECT(f && rec.ooms == 1, "oom %d, got %p", rec.ooms, (void *)f);
+	EXPECT(buddy_zone_event(&h.b->zones[0], BUDDY_OOM) == 1, "oom event");
+	/* Costly orders never go OOM. */
+	fill_to_min();
+	rec.ooms = 0;
+	EXPECT(!buddy_alloc(h.b, GFP_KERNEL | __GFP_NOWARN, 4), "order 4");
+	EXPECT(rec.ooms == 0, "costly order went OOM");
+	buddy_set_reclaim(h.b, NULL);
+	harness_teardown(&h);
+}
+
+/* A claiming fallback boosts the watermarks and wakes the reclaimer. */
+static void test_watermark_boost(void)
+{
+	struct buddy_zone *z;
+	struct mmtwin_frame *f;
+
+	harness_setup(&h, 0, 4, 0);
+	z = &h.b->zones[0];
+	memset(&rec, 0, sizeof(rec));
+	buddy_set_reclaim(h.b, &rec_ops);
+	/* Order 0 unmovable from an all-movable zone claims from order 10. */
+	EXPECT(z->watermark_boost == 0, "boost at start");
+	f = harness_alloc(&h, GFP_KERNEL, 0);
+	EXPECT(f, "alloc");
+	EXPECT(z->watermark_boost == 0, "order-10 claim boosted %lu",
+	       z->watermark_boost);
+	/* A sub-pageblock claim: take the unmovable block, then fall back. */
+	while ((f = harness_alloc(&h, GFP_KERNEL | __GFP_RECLAIMABLE, 0)) &&
+	       !z->watermark_boost)
+		;
+	EXPECT(z->watermark_boost == BUDDY_PB_PAGES, "boost %lu",
+	       z->watermark_boost);
+	EXPECT(rec.wakes >= 1 && rec.wake_order[rec.wakes - 1] == 0 &&
+	       rec.wake_gfp[rec.wakes - 1] == 0, "boost wake: %d", rec.wakes);
+	EXPECT(zone_wmark(z, BUDDY_WMARK_LOW) ==
+	       z->wmark[BUDDY_WMARK_LOW] + BUDDY_PB_PAGES, "wmark_pages");
+	buddy_reset_boost(z);
+	EXPECT(z->watermark_boost == 0, "reset");
+	h.b->tun.watermark_boost_factor = 0;
+	buddy_setup_wmarks(h.b);
+	buddy_set_reclaim(h.b, NULL);
+	harness_teardown(&h);
+}
+
+/* The fuzzer's chunk ops: many more adds than fit end to end, reusing pfns. */
+static void test_chunk_churn(void)
+{
+	uint8_t ops[3 * 400];
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		ops[3 * i] = 10;		/* misc */
+		ops[3 * i + 1] = 0;		/* a % 8 == 0: chunk op */
+		ops[3 * i + 2] = i % 2 ? 0 : 1;	/* add, then take back */
+	}
+	harness_setup(&h, 2, 56, 2);
+	harness_run_ops(&h, ops, sizeof(ops));
+	EXPECT(h.b->nr_chunks == 60, "%lu chunks", h.b->nr_chunks);
+	harness_teardown(&h);
+}
+
 static void random_run(unsigned long seed, size_t nops)
 {
 	uint8_t *buf = malloc(nops * 3);
@@ -296,8 +644,19 @@ int main(int argc, char **argv)
 	test_highatomic();
 	test_fault();
 	test_bad_free();
+	test_frame_layout();
+	test_compound();
+	test_zone_modifier();
+	test_lowmem_reserve();
+	test_wake_per_node();
+	test_thisnode();
+	test_reclaim_reentry();
+	test_reclaim_retry_and_oom();
+	test_watermark_boost();
+	test_chunk_churn();
 	for (unsigned long s = 1; s <= seeds; s++)
 		random_run(s, 2000);
+	failures += harness_thread_tests();
 	printf("buddy unit: %s (%d failures, %lu random runs)\n",
 	       failures ? "FAIL" : "ok", failures, seeds);
 	return failures ? 1 : 0;
