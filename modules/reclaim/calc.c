@@ -45,6 +45,7 @@ void twin_setup_wmarks(const struct twin_wmark_zone *zones, int nr,
 		out[i].promo = out[i].high + gap;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_setup_wmarks);
 
 /*
  * boost_watermark(): after a fallback steals from another migrate type,
@@ -66,6 +67,7 @@ unsigned long twin_boost_watermark(unsigned long boost, unsigned long high,
 	max_boost = max(pageblock_pages, max_boost);
 	return min(boost + pageblock_pages, max_boost);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_boost_watermark);
 
 /*
  * inactive_is_low(): the inactive list should be at least 1/ratio of the
@@ -79,6 +81,7 @@ bool twin_inactive_is_low(unsigned long inactive, unsigned long active)
 
 	return inactive * ratio < active;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_inactive_is_low);
 
 /*
  * get_scan_count() without memcg protection: decide the anon/file
@@ -147,6 +150,7 @@ enum twin_scan_balance twin_get_scan_count(const struct twin_scan_input *in,
 	}
 	return balance;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_get_scan_count);
 
 /*
  * do_shrink_slab(): how many objects to scan this round. A cache whose
@@ -167,6 +171,7 @@ unsigned long twin_shrink_delta(unsigned long freeable, int priority, int seeks)
 	}
 	return min(delta, 2 * freeable);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_shrink_delta);
 
 /*
  * calc_load(): an exponentially decaying average in fixed point, rounded
@@ -182,6 +187,7 @@ unsigned long twin_calc_load(unsigned long load, unsigned long exp,
 		newload += TWIN_FIXED_1 - 1;
 	return newload / TWIN_FIXED_1;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_calc_load);
 
 /* @x to the @n-th power in fixed point, rounding each product. */
 static unsigned long fixed_pow(unsigned long x, unsigned int n)
@@ -204,6 +210,7 @@ unsigned long twin_calc_load_n(unsigned long load, unsigned long exp,
 {
 	return twin_calc_load(load, fixed_pow(exp, n), active);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_calc_load_n);
 
 /*
  * psi.c's calc_avgs(): periods that went by unsampled count as idle, then
@@ -226,6 +233,7 @@ void twin_calc_avgs(unsigned long avg[3], int missed_periods, u64 time,
 	avg[1] = twin_calc_load(avg[1], TWIN_EXP_60s, pct);
 	avg[2] = twin_calc_load(avg[2], TWIN_EXP_300s, pct);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_calc_avgs);
 
 /*
  * oom_badness(): pages the victim would free, plus oom_score_adj
@@ -237,3 +245,4 @@ long twin_oom_badness(unsigned long pages, int adj, unsigned long totalpages)
 		return LONG_MIN;
 	return (long)pages + (long)adj * (long)(totalpages / 1000);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_oom_badness);
