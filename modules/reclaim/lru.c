@@ -11,6 +11,8 @@
  */
 #include <linux/mm.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 #define TPG_ZONE_SHIFT	16
@@ -28,6 +30,7 @@ bool twin_test_flag(const struct mmtwin_frame *f, enum twin_page_flag flag)
 {
 	return f->owner_data[1] & BIT(flag);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_test_flag);
 
 void twin_set_flag(struct mmtwin_frame *f, enum twin_page_flag flag)
 {
@@ -73,6 +76,7 @@ enum twin_lru twin_frame_lru(const struct mmtwin_frame *f)
 		lru++;
 	return lru;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_frame_lru);
 
 static struct twin_lruvec *frame_lruvec(const struct mmtwin_frame *f)
 {

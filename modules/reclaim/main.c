@@ -7,6 +7,7 @@
  * Unloading stops the workload, gives every page and swap slot back and
  * stops kswapd.
  */
+#include <kunit/visibility.h>
 #include <linux/module.h>
 
 #include <mmtwin/core.h>
@@ -21,6 +22,7 @@ module_param(swap_max, ulong, 0444);
 MODULE_PARM_DESC(swap_max, "Swap store capacity at load, in pages (at most 262144)");
 
 DEFINE_MUTEX(twin_lock);
+EXPORT_SYMBOL_IF_KUNIT(twin_lock);
 struct twin_pgdat twin_pgdats[TWIN_NODES];
 int twin_swappiness = 60;
 atomic_long_t twin_events[NR_TWIN_EVENTS];

@@ -10,6 +10,8 @@
 #include <linux/mutex.h>
 #include <linux/printk.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 static DEFINE_MUTEX(oom_lock);
@@ -34,6 +36,7 @@ struct twin_group *twin_select_bad_group(unsigned long totalpages)
 	}
 	return chosen;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_select_bad_group);
 
 /* dump_tasks(): one line a group, in the kernel's columns. */
 static void dump_groups(void)

@@ -12,6 +12,8 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 /* 1 GB of swap at most: the slot table is sized for it once. */
@@ -27,6 +29,7 @@ static struct swap_slot *slots;
 static u32 *free_slots;			/* a stack of free slot numbers */
 static unsigned long nr_free_slots, swap_used, swap_max;
 atomic_long_t twin_swap_mismatch;
+EXPORT_SYMBOL_IF_KUNIT(twin_swap_mismatch);
 
 int twin_swap_init(unsigned long max_pages)
 {
@@ -108,6 +111,7 @@ long twin_swap_write(const void *data)
 	slots[slot].page = page;
 	return slot;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_swap_write);
 
 /* Read a slot back into @data: 0, or -EIO when it fails its checksum. */
 int twin_swap_read(u32 slot, void *data)
@@ -121,6 +125,7 @@ int twin_swap_read(u32 slot, void *data)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_swap_read);
 
 void twin_swap_free(u32 slot)
 {
@@ -130,16 +135,19 @@ void twin_swap_free(u32 slot)
 	slots[slot].page = NULL;
 	put_slot(slot);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_swap_free);
 
 unsigned long twin_swap_used(void)
 {
 	return READ_ONCE(swap_used);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_swap_used);
 
 unsigned long twin_swap_max(void)
 {
 	return READ_ONCE(swap_max);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_swap_max);
 
 bool twin_swap_has_room(void)
 {
@@ -154,3 +162,4 @@ int twin_swap_set_max(unsigned long max_pages)
 	WRITE_ONCE(swap_max, max_pages);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_swap_set_max);

@@ -16,6 +16,8 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 LIST_HEAD(twin_groups);
@@ -47,6 +49,7 @@ void twin_fill_pattern(void *data, const struct twin_group *g,
 		w[i] = v;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_fill_pattern);
 
 static bool pattern_ok(const void *data, const struct twin_group *g,
 		       unsigned long index, u32 gen)
@@ -77,6 +80,7 @@ void twin_group_put(struct twin_group *g)
 	if (refcount_dec_and_test(&g->ref))
 		group_free(g);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_group_put);
 
 struct twin_group *twin_group_create(const char *name, bool anon,
 				     unsigned long nr, int adj, int nid)
@@ -115,6 +119,7 @@ struct twin_group *twin_group_create(const char *name, bool anon,
 	mutex_unlock(&twin_lock);
 	return g;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_group_create);
 
 /* Under twin_lock; no reference taken. */
 struct twin_group *twin_group_find(const char *name)
@@ -127,6 +132,7 @@ struct twin_group *twin_group_find(const char *name)
 			return g;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_group_find);
 
 /* Give every page and swap slot back: on destroy and on an OOM kill. */
 void twin_group_release_pages(struct twin_group *g)
@@ -184,6 +190,7 @@ int twin_group_destroy(const char *name)
 	twin_group_put(g);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_group_destroy);
 
 void twin_groups_destroy_all(void)
 {
@@ -314,6 +321,7 @@ int twin_group_touch(struct twin_group *g, unsigned long start,
 	twin_psi_task_leave();
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_group_touch);
 
 struct worker_args {
 	struct twin_group *g;

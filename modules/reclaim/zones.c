@@ -7,6 +7,8 @@
  */
 #include <linux/mm.h>
 
+#include <kunit/visibility.h>
+
 #include "internal.h"
 
 static DEFINE_SPINLOCK(map_lock);
@@ -48,6 +50,7 @@ int twin_nr_zones(void)
 		map_zones();
 	return READ_ONCE(nr_mapped);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_nr_zones);
 
 int twin_zone_of(struct page *page)
 {
@@ -64,11 +67,13 @@ int twin_zone_node(int zone)
 {
 	return zone_node[zone];
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_zone_node);
 
 int twin_zone_type(int zone)
 {
 	return zone_type[zone];
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_zone_type);
 
 /* The twin zones of @nid an allocation bounded by @highest_zoneidx may use. */
 #define for_each_eligible_zone(z, nid, highest)				\
@@ -96,6 +101,7 @@ bool twin_pgdat_balanced(int nid, int order, int highest_zoneidx)
 	}
 	return !any;
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_pgdat_balanced);
 
 /* pgdat_watermark_boosted(): a boosted zone wants kswapd even if balanced. */
 bool twin_pgdat_boosted(int nid, int highest_zoneidx)
