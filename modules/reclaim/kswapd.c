@@ -32,6 +32,10 @@ void twin_wakeup_kswapd(int nid, int zone, int order, gfp_t gfp,
 		WRITE_ONCE(pgdat->kswapd_highest_zoneidx, highest_zoneidx);
 	if (READ_ONCE(pgdat->kswapd_order) < order)
 		WRITE_ONCE(pgdat->kswapd_order, order);
+	/*
+	 * Lockless: a kswapd about to sleep rechecks pgdat_balanced() after
+	 * prepare_to_wait(), so a wake-up missed here is not lost work.
+	 */
 	if (!waitqueue_active(&pgdat->kswapd_wait))
 		return;
 	/* Hopeless node, or nothing to do: leave it to direct reclaim. */
@@ -114,6 +118,7 @@ static bool balance_step(struct twin_pgdat *pgdat, struct twin_scan_control *sc,
 	sc->nr_scanned = 0;
 	if (kswapd_shrink_node(pgdat, sc))
 		raise_priority = false;
+	/* Throttled waiters recheck with a timeout: a lockless peek is fine. */
 	if (waitqueue_active(&pgdat->pfmemalloc_wait) &&
 	    allow_direct_reclaim(pgdat))
 		wake_up_all(&pgdat->pfmemalloc_wait);
@@ -177,6 +182,7 @@ static int balance_pgdat(struct twin_pgdat *pgdat, int order,
 static bool prepare_kswapd_sleep(struct twin_pgdat *pgdat, int order,
 				 int highest_zoneidx)
 {
+	/* As above: throttled waiters time out, a missed wake-up only delays. */
 	if (waitqueue_active(&pgdat->pfmemalloc_wait))
 		wake_up_all(&pgdat->pfmemalloc_wait);
 	if (READ_ONCE(pgdat->kswapd_failures) >= TWIN_MAX_RECLAIM_RETRIES)

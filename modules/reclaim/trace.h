@@ -27,12 +27,6 @@
 		{TWIN_RECLAIM_WB_FILE,		"RECLAIM_WB_FILE"},	\
 		{TWIN_RECLAIM_WB_ASYNC,		"RECLAIM_WB_ASYNC"}	\
 		) : "RECLAIM_WB_NONE")
-#define twin_lru_names						\
-		{ TWIN_INACTIVE_ANON,	"inactive_anon" },	\
-		{ TWIN_ACTIVE_ANON,	"active_anon" },	\
-		{ TWIN_INACTIVE_FILE,	"inactive_file" },	\
-		{ TWIN_ACTIVE_FILE,	"active_file" },	\
-		{ TWIN_NR_LRU,		"unevictable" }
 
 TRACE_EVENT(mm_vmscan_kswapd_sleep,
 	TP_PROTO(int nid),
@@ -137,7 +131,12 @@ TRACE_EVENT(mm_vmscan_lru_isolate,
 		  __entry->highest_zoneidx, __entry->order,
 		  __entry->nr_requested, __entry->nr_scanned,
 		  __entry->nr_skipped, __entry->nr_taken,
-		  __print_symbolic(__entry->lru, twin_lru_names))
+		  __print_symbolic(__entry->lru,
+				   { TWIN_INACTIVE_ANON, "inactive_anon" },
+				   { TWIN_ACTIVE_ANON, "active_anon" },
+				   { TWIN_INACTIVE_FILE, "inactive_file" },
+				   { TWIN_ACTIVE_FILE, "active_file" },
+				   { TWIN_NR_LRU, "unevictable" }))
 );
 
 TRACE_EVENT(mm_vmscan_lru_shrink_inactive,

@@ -75,10 +75,11 @@ int twin_zone_type(int zone)
 }
 EXPORT_SYMBOL_IF_KUNIT(twin_zone_type);
 
-/* The twin zones of @nid an allocation bounded by @highest_zoneidx may use. */
-#define for_each_eligible_zone(z, nid, highest)				\
-	for (z = 0; z < twin_nr_zones(); z++)				\
-		if (zone_node[z] == (nid) && zone_type[z] <= (highest))
+/* Twin zone @z is on @nid, and an allocation bounded by @highest may use it. */
+static bool eligible(int z, int nid, int highest)
+{
+	return zone_node[z] == nid && zone_type[z] <= highest;
+}
 
 /*
  * pgdat_balanced(): kswapd may sleep once any eligible zone of the node
@@ -91,7 +92,9 @@ bool twin_pgdat_balanced(int nid, int order, int highest_zoneidx)
 	bool any = false;
 	int z;
 
-	for_each_eligible_zone(z, nid, highest_zoneidx) {
+	for (z = 0; z < twin_nr_zones(); z++) {
+		if (!eligible(z, nid, highest_zoneidx))
+			continue;
 		if (mmtwin_buddy_zone_info(z, &info) || !info.managed)
 			continue;
 		any = true;
@@ -109,8 +112,9 @@ bool twin_pgdat_boosted(int nid, int highest_zoneidx)
 	struct mmtwin_zone_info info;
 	int z;
 
-	for_each_eligible_zone(z, nid, highest_zoneidx)
-		if (!mmtwin_buddy_zone_info(z, &info) && info.boost)
+	for (z = 0; z < twin_nr_zones(); z++)
+		if (eligible(z, nid, highest_zoneidx) &&
+		    !mmtwin_buddy_zone_info(z, &info) && info.boost)
 			return true;
 	return false;
 }
@@ -122,8 +126,9 @@ unsigned long twin_node_high_wmarks(int nid, int highest_zoneidx)
 	unsigned long sum = 0;
 	int z;
 
-	for_each_eligible_zone(z, nid, highest_zoneidx)
-		if (!mmtwin_buddy_zone_info(z, &info) && info.managed)
+	for (z = 0; z < twin_nr_zones(); z++)
+		if (eligible(z, nid, highest_zoneidx) &&
+		    !mmtwin_buddy_zone_info(z, &info) && info.managed)
 			sum += max(info.high, TWIN_SWAP_CLUSTER_MAX);
 	return sum;
 }
@@ -134,8 +139,9 @@ unsigned long twin_node_free(int nid, int highest_zoneidx)
 	unsigned long sum = 0;
 	int z;
 
-	for_each_eligible_zone(z, nid, highest_zoneidx)
-		if (!mmtwin_buddy_zone_info(z, &info))
+	for (z = 0; z < twin_nr_zones(); z++)
+		if (eligible(z, nid, highest_zoneidx) &&
+		    !mmtwin_buddy_zone_info(z, &info))
 			sum += info.free;
 	return sum;
 }
@@ -147,8 +153,9 @@ unsigned long twin_node_min_wmarks(int nid)
 	unsigned long sum = 0;
 	int z;
 
-	for_each_eligible_zone(z, nid, ZONE_NORMAL)
-		if (!mmtwin_buddy_zone_info(z, &info))
+	for (z = 0; z < twin_nr_zones(); z++)
+		if (eligible(z, nid, ZONE_NORMAL) &&
+		    !mmtwin_buddy_zone_info(z, &info))
 			sum += info.min;
 	return sum;
 }

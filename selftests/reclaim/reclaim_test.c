@@ -140,7 +140,7 @@ static int group_row(const char *name, long *rss, long *swapents, int *killed)
 	return -1;
 }
 
-static const char *tracing(void)
+static const char *tracefs_dir(void)
 {
 	if (!access("/sys/kernel/tracing/trace", F_OK))
 		return "/sys/kernel/tracing/";
@@ -151,7 +151,7 @@ static int trace_event(const char *event, const char *on)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), "%sevents/mmtwin/%s/enable", tracing(), event);
+	snprintf(path, sizeof(path), "%sevents/mmtwin/%s/enable", tracefs_dir(), event);
 	return write_file(path, on);
 }
 
@@ -163,7 +163,7 @@ static int trace_count(const char *event)
 
 	if (!big)
 		return -1;
-	snprintf(path, sizeof(path), "%strace", tracing());
+	snprintf(path, sizeof(path), "%strace", tracefs_dir());
 	snprintf(needle, sizeof(needle), " %s:", event);
 	if (!read_into(path, big, 1 << 22))
 		for (p = big; (p = strstr(p, needle)); p++)
@@ -187,14 +187,24 @@ FIXTURE_SETUP(reclaim)
 FIXTURE_TEARDOWN(reclaim)
 {
 	static const char *const names[] = {
-		"fill", "anon", "hot", "cold", "big", "dup", "wa", "wf",
+		"fill", "swapped", "hot", "cold", "big", "dup", "wa", "wf",
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		ctl("destroy %s", names[i]);
 	ctl("kswapd 1");
 	ctl("swap_max 65536");
+}
+
+/* "  key value" of a zoneinfo line into @v, if that is its key. */
+static void zoneinfo_field(const char *line, const char *key, unsigned long *v)
+{
+	char k[32];
+	unsigned long val;
+
+	if (sscanf(line, " %31s %lu", k, &val) == 2 && !strcmp(k, key))
+		*v = val;
 }
 
 /*
@@ -209,7 +219,7 @@ TEST_F(reclaim, wmarks_match_zoneinfo)
 	unsigned long managed[MAX_ZONES], min[MAX_ZONES], low[MAX_ZONES];
 	unsigned long high[MAX_ZONES], boost[MAX_ZONES], v[4];
 	char cmd[512], kb[32], scale[32], name[32], *line;
-	int capped[MAX_ZONES], n = -1, i, len;
+	int capped[MAX_ZONES], n = -1, i, len, got;
 
 	ASSERT_EQ(0, read_into("/proc/sys/vm/min_free_kbytes", kb, sizeof(kb)));
 	ASSERT_EQ(0, read_into("/proc/sys/vm/watermark_scale_factor", scale,
@@ -223,11 +233,11 @@ TEST_F(reclaim, wmarks_match_zoneinfo)
 			managed[n] = 0;
 			capped[n] = !strcmp(name, "HighMem") || !strcmp(name, "Movable");
 		} else if (n >= 0) {
-			sscanf(line, " boost %lu", &boost[n]);
-			sscanf(line, " min %lu", &min[n]);
-			sscanf(line, " low %lu", &low[n]);
-			sscanf(line, " high %lu", &high[n]);
-			sscanf(line, " managed %lu", &managed[n]);
+			zoneinfo_field(line, "boost", &boost[n]);
+			zoneinfo_field(line, "min", &min[n]);
+			zoneinfo_field(line, "low", &low[n]);
+			zoneinfo_field(line, "high", &high[n]);
+			zoneinfo_field(line, "managed", &managed[n]);
 		}
 	}
 	n++;
@@ -241,7 +251,8 @@ TEST_F(reclaim, wmarks_match_zoneinfo)
 	line = strtok(buf, "\n");
 	for (i = 0; i < n; i++, line = strtok(NULL, "\n")) {
 		ASSERT_NE(NULL, line);
-		ASSERT_EQ(4, sscanf(line, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]));
+		got = sscanf(line, "%lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]);
+		ASSERT_EQ(4, got);
 		if (!managed[i])
 			continue;
 		TH_LOG("zone %d managed %lu: kernel %lu/%lu/%lu twin %lu/%lu/%lu",
@@ -331,11 +342,11 @@ TEST_F(reclaim, swap_round_trip_100k)
 	unsigned long nr = self->managed * 3 / 2;
 	int pass;
 
-	ASSERT_EQ(0, ctl("create anon anon %lu", nr));
-	ASSERT_EQ(0, ctl("touch anon 0 %lu write", nr));
-	ASSERT_EQ(0, ctl("touch anon 0 %lu write", nr));
+	ASSERT_EQ(0, ctl("create swapped anon %lu", nr));
+	ASSERT_EQ(0, ctl("touch swapped 0 %lu write", nr));
+	ASSERT_EQ(0, ctl("touch swapped 0 %lu write", nr));
 	for (pass = 0; pass < 40 && vmstat("pswpin") < 100000; pass++)
-		ASSERT_EQ(0, ctl("touch anon 0 %lu", nr));
+		ASSERT_EQ(0, ctl("touch swapped 0 %lu", nr));
 	TH_LOG("%d read passes: pswpout %ld pswpin %ld", pass,
 	       vmstat("pswpout"), vmstat("pswpin"));
 	EXPECT_GE(vmstat("pswpin"), 100000);

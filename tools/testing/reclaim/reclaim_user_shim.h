@@ -12,7 +12,6 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #define PAGE_SHIFT	12
-#define EXPORT_SYMBOL_IF_KUNIT(s)
 
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
