@@ -8,6 +8,8 @@
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/page_ref.h>
+#include <linux/shrinker.h>
 #include <linux/prandom.h>
 #include <linux/sched.h>
 
@@ -815,6 +817,51 @@ static void shrinker_registry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmtwin_buddy_shrink_slab(GFP_KERNEL, 0, 0), 0UL);
 }
 
+
+/* A consumer's put_page() on a twin page: caught on free, page kept. */
+static void stray_put_page(struct kunit *test)
+{
+	struct page *page = mmtwin_alloc_pages(GFP_KERNEL, 1);
+	struct buddy_zone *z;
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	z = frame_chunk(mmtwin_page_frame(page))->zone;
+	before = buddy_zone_event(z, BUDDY_HOST_REF);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 2);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page + 1), 2);
+	put_page(page + 1);
+	/* The twin's own reference keeps the page out of the host's lists. */
+	KUNIT_EXPECT_EQ(test, page_ref_count(page + 1), 1);
+	mmtwin_free_pages(page, 1);
+	KUNIT_EXPECT_EQ(test, buddy_zone_event(z, BUDDY_HOST_REF), before + 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page + 1), 2);
+}
+
+/* The host shrinker gives wholly free chunks back and never blocks. */
+static void host_shrinker(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	unsigned int mb = mmtwin_buddy_arena_mb();
+	unsigned int chunk_mb = (PAGE_SIZE << MAX_PAGE_ORDER) >> 20;
+	unsigned long chunks;
+
+	KUNIT_ASSERT_EQ(test, mmtwin_buddy_resize(mb + 4 * chunk_mb), 0);
+	chunks = b->nr_chunks;
+	mmtwin_buddy_drain();
+	KUNIT_EXPECT_EQ(test, mmtwin_host_shrink(2 * BUDDY_CHUNK_PAGES),
+			2 * BUDDY_CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, b->nr_chunks, chunks - 2);
+	expect_invariants(test, b);
+	mutex_lock(&mmtwin_buddy_arena_lock);
+	KUNIT_EXPECT_EQ(test, mmtwin_host_shrink(BUDDY_CHUNK_PAGES), SHRINK_STOP);
+	mutex_unlock(&mmtwin_buddy_arena_lock);
+	mmtwin_host_flush();
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_resize(mb), 0);
+	mmtwin_host_flush();
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_arena_mb(), mb);
+}
+
 /* The control file's parser and its all-or-nothing rule. */
 static unsigned long arena_free(struct buddy *b)
 {
@@ -824,6 +871,30 @@ static unsigned long arena_free(struct buddy *b)
 	for (i = 0; i < b->nr_zones; i++)
 		free += READ_ONCE(b->zones[i].nr_free_pages);
 	return free;
+}
+
+
+/* A bulk slot already holding a page, twin or not, is left alone. */
+static void bulk_keeps_filled_slots(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	struct page *host = alloc_page(GFP_KERNEL);
+	struct page *pages[3] = { host, NULL, NULL };
+	unsigned long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, host);
+	mmtwin_buddy_drain();
+	before = arena_free(b);
+	KUNIT_EXPECT_EQ(test, mmtwin_alloc_pages_bulk(GFP_KERNEL, 3, pages), 3UL);
+	KUNIT_EXPECT_PTR_EQ(test, pages[0], host);
+	KUNIT_EXPECT_NOT_NULL(test, mmtwin_page_frame(pages[1]));
+	KUNIT_EXPECT_NOT_NULL(test, mmtwin_page_frame(pages[2]));
+	mmtwin_free_pages(pages[1], 0);
+	mmtwin_free_pages(pages[2], 0);
+	__free_page(host);
+	mmtwin_buddy_drain();
+	/* Nothing taken for the filled slot and never handed out. */
+	KUNIT_EXPECT_EQ(test, arena_free(b), before);
 }
 
 static void control_requests(struct kunit *test)
@@ -876,6 +947,9 @@ static struct kunit_case mmtwin_buddy_cases[] = {
 	KUNIT_CASE(alloc_node_thisnode),
 	KUNIT_CASE(slab_view_cmpxchg),
 	KUNIT_CASE(shrinker_registry),
+	KUNIT_CASE(stray_put_page),
+	KUNIT_CASE(host_shrinker),
+	KUNIT_CASE(bulk_keeps_filled_slots),
 	{}
 };
 

@@ -122,6 +122,60 @@ static inline int mmtwin_precise_page_mapcount(struct folio *folio,
 #define mmtwin_folio_mapped_shared(folio)	(page_mapcount(&(folio)->page) > 1)
 #endif
 
+/*
+ * Shrinkers: 6.7 made them allocated objects (shrinker_alloc() and
+ * shrinker_register()); 6.1 registers a struct the caller owns.
+ */
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+typedef unsigned long (*mmtwin_shrink_fn)(struct shrinker *, struct shrink_control *);
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+static inline struct shrinker *mmtwin_shrinker_create(const char *name,
+						      mmtwin_shrink_fn count,
+						      mmtwin_shrink_fn scan)
+{
+	struct shrinker *s = shrinker_alloc(0, "%s", name);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+	return s;
+}
+
+static inline void mmtwin_shrinker_destroy(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+static inline struct shrinker *mmtwin_shrinker_create(const char *name,
+						      mmtwin_shrink_fn count,
+						      mmtwin_shrink_fn scan)
+{
+	struct shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+	return s;
+}
+
+static inline void mmtwin_shrinker_destroy(struct shrinker *s)
+{
+	unregister_shrinker(s);
+	kfree(s);
+}
+#endif
+
 /* KUnit tests may give their kthread a user address space (6.10+). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define MMTWIN_HAVE_KUNIT_VM_MMAP	1

@@ -60,39 +60,44 @@ static void pcp_unlock(struct buddy_pcp *pcp, unsigned long flags)
 }
 
 /*
- * free_pcppages_bulk(): give @pages pages back to the buddy lists, oldest
- * first, taking lists in turn. Each goes to its pageblock's current type.
+ * free_pcppages_bulk(): give @pages pages back to the buddy lists, the
+ * list at @pindex first (the freed page's), each list emptied, oldest page
+ * first, before the next one in turn. A page goes to its pageblock's
+ * current type, and the drain tracepoint says that type.
  */
 static void pcp_free_bulk(struct buddy_zone *z, struct buddy_pcp *pcp,
-			  int pages)
+			  int pages, int pindex)
 {
+	struct list_head *list;
 	struct mmtwin_frame *f;
 	unsigned long flags;
-	int i = 0, empty = 0;
 
+	pages = min(pages, pcp->count);
+	pindex--;
 	buddy_lock(&z->lock, flags);
-	while (pages > 0 && pcp->count > 0 && empty < BUDDY_NR_PCP_LISTS) {
-		struct list_head *list = &pcp->lists[i];
-
-		i = (i + 1) % BUDDY_NR_PCP_LISTS;
-		if (list_empty(list)) {
-			empty++;
-			continue;
-		}
-		empty = 0;
-		f = list_last_entry(list, struct mmtwin_frame, lru);
-		list_del(&f->lru);
-		pcp->count -= 1 << f->order;
-		pages -= 1 << f->order;
-		pcp->events[BUDDY_PCP_DRAIN] += 1UL << f->order;
-		buddy_trace_pcpu_drain(frame_pfn(f), f->order, f->mt);
-		WRITE_ONCE(f->state, MMTWIN_FRAME_NONE);
-		buddy_free_one(z, f, f->order);
+	while (pages > 0) {
+		do {
+			if (++pindex >= BUDDY_NR_PCP_LISTS)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list));
+		do {
+			f = list_last_entry(list, struct mmtwin_frame, lru);
+			list_del(&f->lru);
+			pcp->count -= 1 << f->order;
+			pages -= 1 << f->order;
+			pcp->events[BUDDY_PCP_DRAIN] += 1UL << f->order;
+			WRITE_ONCE(f->state, MMTWIN_FRAME_NONE);
+			buddy_free_one(z, f, f->order);
+			buddy_trace_pcpu_drain(frame_pfn(f), f->order,
+					       pageblock_mt(f));
+		} while (pages > 0 && !list_empty(list));
 	}
 	buddy_unlock(&z->lock, flags);
 }
 
 #define PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX's default */
+#define BUDDY_PCPF_PREV_FREE_HIGH	0x1	/* PCPF_PREV_FREE_HIGH_ORDER */
 
 /*
  * nr_pcp_alloc() without high auto-tuning: order-0 refills double (up to
@@ -101,26 +106,36 @@ static void pcp_free_bulk(struct buddy_zone *z, struct buddy_pcp *pcp,
  */
 static int pcp_refill_count(struct buddy_pcp *pcp, unsigned int order)
 {
-	int base = max(READ_ONCE(pcp->batch), 1), high = READ_ONCE(pcp->high);
+	int base = READ_ONCE(pcp->batch), high = READ_ONCE(pcp->high);
 	int batch, max_nr;
 
-	if (order)
-		return max(base >> order, 2);
-	batch = base << pcp->alloc_factor;
-	max_nr = max(high - pcp->count - base, base);
-	if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
-		pcp->alloc_factor++;
-	return min(batch, max_nr);
+	if (high < base)
+		return 1;
+	batch = order ? base : base << pcp->alloc_factor;
+	if (!order) {
+		max_nr = max(high - pcp->count - base, base);
+		if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = min(batch, max_nr);
+	}
+	if (batch > 1)
+		batch = max(batch >> order, 2);
+	return batch;
 }
 
-/* nr_pcp_free(): a run of frees drains more at a time, keeping a batch. */
-static int pcp_drain_count(struct buddy_pcp *pcp, int high)
+/*
+ * nr_pcp_free(): a run of frees drains more at a time, keeping a batch;
+ * a run of small high-order frees (free_high) drains up to 32 batches.
+ */
+static int pcp_drain_count(struct buddy_pcp *pcp, int high, bool free_high)
 {
-	int batch = max(READ_ONCE(pcp->batch), 1);
+	int batch = READ_ONCE(pcp->batch);
 
-	if (high < 2 * batch)
-		return batch;
-	return clamp(pcp->free_count, batch, high - batch);
+	if (free_high)
+		return min(pcp->count, batch << PCP_BATCH_SCALE_MAX);
+	if (high < batch)
+		return 1;
+	return min(max(pcp->free_count, batch), high - batch);
 }
 
 /*
@@ -146,12 +161,12 @@ static struct mmtwin_frame *pcp_take(struct buddy_zone *z,
 	if (f) {
 		list_del(&f->lru);
 		pcp->count -= 1 << order;
-		pcp->free_count >>= 1;
 		pcp->events[BUDDY_PGALLOC] += 1UL << order;
 	}
 	return f;
 }
 
+/* rmqueue_pcplist(): an allocation halves the run of frees seen. */
 static struct mmtwin_frame *pcp_alloc(struct buddy_zone *z,
 				      unsigned int order, int mt,
 				      unsigned int alloc_flags)
@@ -161,9 +176,29 @@ static struct mmtwin_frame *pcp_alloc(struct buddy_zone *z,
 	unsigned long flags;
 
 	pcp = pcp_lock(z, &flags);
+	pcp->free_count >>= 1;
 	f = pcp_take(z, pcp, order, mt, alloc_flags, 1);
 	pcp_unlock(pcp, flags);
 	return f;
+}
+
+/*
+ * free_unref_page_commit()'s free_high: small high-order pages freed in a
+ * run, with no allocation between, fragment memory if kept; drain them.
+ * (No PCPF_FREE_HIGH_BATCH: the twin knows nothing of cache slices.)
+ */
+static bool pcp_free_high(struct buddy_pcp *pcp, unsigned int order)
+{
+	bool free_high = false;
+
+	if (order && order <= BUDDY_COSTLY_ORDER) {
+		free_high = pcp->free_count >= READ_ONCE(pcp->batch) &&
+			    (pcp->flags & BUDDY_PCPF_PREV_FREE_HIGH);
+		pcp->flags |= BUDDY_PCPF_PREV_FREE_HIGH;
+	} else {
+		pcp->flags &= ~BUDDY_PCPF_PREV_FREE_HIGH;
+	}
+	return free_high;
 }
 
 static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
@@ -171,7 +206,8 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 {
 	struct buddy_pcp *pcp;
 	unsigned long flags;
-	int mt = pageblock_mt(f), high;
+	int mt = pageblock_mt(f), high, pindex;
+	bool free_high;
 
 	/* Highatomic pages are cached on the movable lists, as upstream. */
 	if (mt >= MMTWIN_MT_PCPTYPES)
@@ -187,16 +223,19 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 		buddy_unlock(&z->lock, flags);
 		return;
 	}
+	pindex = pcp_index(order, mt);
 	f->mt = mt;
 	f->order = order;
 	WRITE_ONCE(f->state, MMTWIN_FRAME_PCP);
-	list_add(&f->lru, &pcp->lists[pcp_index(order, mt)]);
+	list_add(&f->lru, &pcp->lists[pindex]);
 	pcp->count += 1 << order;
 	pcp->alloc_factor >>= 1;
+	free_high = pcp_free_high(pcp, order);
 	if (pcp->free_count < (READ_ONCE(pcp->batch) << PCP_BATCH_SCALE_MAX))
 		pcp->free_count += 1 << order;
-	if (pcp->count >= high)
-		pcp_free_bulk(z, pcp, pcp_drain_count(pcp, high));
+	if (free_high || pcp->count >= high)
+		pcp_free_bulk(z, pcp, pcp_drain_count(pcp, high, free_high),
+			      pindex);
 	pcp_unlock(pcp, flags);
 }
 
@@ -636,7 +675,7 @@ struct mmtwin_frame *buddy_alloc_node(struct buddy *b, int nid, gfp_t gfp,
 		f = slowpath(b, &ac);
 	if (!f) {
 		alloc_failed(b, gfp, order);
-		buddy_trace_alloc(0, order, gfp, ac.mt);	/* pfn 0: failed */
+		buddy_trace_alloc(~0UL, order, gfp, ac.mt);	/* -1: failed */
 		return NULL;
 	}
 	prep_new(f, gfp, order, ac.mt);
@@ -791,7 +830,7 @@ void buddy_drain_cpu(struct buddy *b, int cpu)
 		/* Another CPU's lists: its lock is all the exclusion needed. */
 		buddy_lock(&pcp->lock, flags);
 		if (pcp->count)
-			pcp_free_bulk(z, pcp, pcp->count);
+			pcp_free_bulk(z, pcp, pcp->count, 0);
 		buddy_unlock(&pcp->lock, flags);
 	}
 }
@@ -808,25 +847,40 @@ EXPORT_SYMBOL_IF_KUNIT(buddy_drain_all);
 
 /*
  * zone_batchsize() and zone_highsize() with percpu_pagelist_high_fraction
- * at 0, unless the tunables fix them. Lists over the new high drain later,
- * on their next free.
+ * at 0 and no auto-tuning (so high is 6.12's high_min): the low watermark
+ * shared by the CPUs of the zone's node. Tunables may fix either, but the
+ * batch never exceeds a quarter of high, the kernel's high >= 4 * batch:
+ * a refill must not pull more onto a CPU than its list may hold.
  */
 static void zone_pcp_sizes(struct buddy *b, struct buddy_zone *z, int *high,
 			   int *batch)
 {
 	unsigned long bt, hi;
-	int cpus = 0, cpu;
+	int cpus = buddy_node_cpus(z->node);
 
-	buddy_for_each_cpu(cpu)
-		cpus++;
-	bt = min(z->managed_pages >> 10, (unsigned long)(SZ_1M / PAGE_SIZE)) / 4;
+	if (!cpus)
+		cpus = buddy_online_cpus();
+	bt = min(z->managed_pages >> 10, (unsigned long)(SZ_1M / PAGE_SIZE));
 	bt = max(bt, 1UL);
 	bt = rounddown_pow_of_two(bt + bt / 2) - 1;
 	bt = max(bt, 1UL);
-	hi = zone_wmark(z, BUDDY_WMARK_LOW) / (cpus * 2);
+	hi = zone_wmark(z, BUDDY_WMARK_LOW) / cpus;
 	hi = max(hi, bt << 2);
 	*batch = b->tun.pcp_batch >= 0 ? b->tun.pcp_batch : bt;
 	*high = b->tun.pcp_high >= 0 ? b->tun.pcp_high : hi;
+	*batch = clamp(*batch, 1, max(*high >> 2, 1));
+}
+
+/* A list above its new high gives the excess back now, not on a later free. */
+static void pcp_trim(struct buddy_zone *z, int cpu, int high)
+{
+	struct buddy_pcp *pcp = buddy_per_cpu(z->pcp, cpu);
+	unsigned long flags;
+
+	buddy_lock(&pcp->lock, flags);
+	if (pcp->count > high)
+		pcp_free_bulk(z, pcp, pcp->count - high, 0);
+	buddy_unlock(&pcp->lock, flags);
 }
 
 void buddy_update_pcp(struct buddy *b)
@@ -842,6 +896,7 @@ void buddy_update_pcp(struct buddy *b)
 
 			WRITE_ONCE(pcp->high, high);
 			WRITE_ONCE(pcp->batch, batch);
+			pcp_trim(z, cpu, high);
 		}
 	}
 }

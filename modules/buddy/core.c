@@ -111,6 +111,9 @@ static struct mmtwin_frame *rmqueue_smallest(struct buddy_zone *z,
 			continue;
 		del_free(z, f);
 		expand(z, f, order, o, mt);
+		buddy_trace_zone_locked(frame_pfn(f), order, mt,
+					order <= BUDDY_COSTLY_ORDER &&
+					mt < MMTWIN_MT_PCPTYPES);
 		return f;
 	}
 	return NULL;
@@ -354,24 +357,49 @@ static struct mmtwin_frame *rmqueue_steal(struct buddy_zone *z,
 	return NULL;
 }
 
+/*
+ * __rmqueue(): the type's own lists, then claiming a fallback block, then
+ * stealing from one. @mode remembers, across one refill, which step last
+ * found something, so later rounds skip the steps known to come up empty.
+ */
+enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CLAIM, RMQUEUE_STEAL };
+
 static struct mmtwin_frame *rmqueue_locked(struct buddy_zone *z,
 					   unsigned int order, int mt,
-					   unsigned int alloc_flags)
+					   unsigned int alloc_flags,
+					   enum rmqueue_mode *mode)
 {
 	struct mmtwin_frame *f;
 
-	f = rmqueue_smallest(z, order, mt);
-	if (!f)
+	switch (*mode) {
+	case RMQUEUE_NORMAL:
+		f = rmqueue_smallest(z, order, mt);
+		if (f)
+			return f;
+		fallthrough;
+	case RMQUEUE_CLAIM:
 		f = rmqueue_claim(z, order, mt, alloc_flags);
-	if (!f)
+		if (f) {
+			/* Replenished the type's own lists: back to normal. */
+			*mode = RMQUEUE_NORMAL;
+			return f;
+		}
+		fallthrough;
+	case RMQUEUE_STEAL:
 		f = rmqueue_steal(z, order, mt);
-	return f;
+		if (f) {
+			*mode = RMQUEUE_STEAL;
+			return f;
+		}
+	}
+	return NULL;
 }
 
 /* rmqueue_buddy(): one block straight from the free lists. */
 struct mmtwin_frame *buddy_rmqueue(struct buddy_zone *z, unsigned int order,
 				   int mt, unsigned int alloc_flags)
 {
+	enum rmqueue_mode mode = RMQUEUE_NORMAL;
 	struct mmtwin_frame *f = NULL;
 	unsigned long flags;
 
@@ -379,13 +407,11 @@ struct mmtwin_frame *buddy_rmqueue(struct buddy_zone *z, unsigned int order,
 	if (order && (alloc_flags & ALLOC_HIGHATOMIC))
 		f = rmqueue_smallest(z, order, MMTWIN_MT_HIGHATOMIC);
 	if (!f)
-		f = rmqueue_locked(z, order, mt, alloc_flags);
+		f = rmqueue_locked(z, order, mt, alloc_flags, &mode);
 	if (!f && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
 		f = rmqueue_smallest(z, order, MMTWIN_MT_HIGHATOMIC);
-	if (f) {
+	if (f)
 		z->events[BUDDY_PGALLOC] += 1UL << order;
-		buddy_trace_zone_locked(frame_pfn(f), order, mt, 0);
-	}
 	buddy_unlock(&z->lock, flags);
 	return f;
 }
@@ -394,21 +420,21 @@ struct mmtwin_frame *buddy_rmqueue(struct buddy_zone *z, unsigned int order,
 int buddy_rmqueue_bulk(struct buddy_zone *z, unsigned int order, int count,
 		       struct list_head *list, int mt, unsigned int alloc_flags)
 {
+	enum rmqueue_mode mode = RMQUEUE_NORMAL;
 	struct mmtwin_frame *f;
 	unsigned long flags;
 	int i;
 
 	buddy_lock(&z->lock, flags);
 	for (i = 0; i < count; i++) {
-		f = rmqueue_locked(z, order, mt, alloc_flags);
+		f = rmqueue_locked(z, order, mt, alloc_flags, &mode);
 		if (!f)
 			break;
-		WRITE_ONCE(f->state, MMTWIN_FRAME_PCP);
 		f->order = order;
 		/* The list it sits on, not the owner: pcp lists are per type. */
 		f->mt = mt;
+		WRITE_ONCE(f->state, MMTWIN_FRAME_PCP);
 		list_add_tail(&f->lru, list);
-		buddy_trace_zone_locked(frame_pfn(f), order, mt, 1);
 	}
 	z->events[BUDDY_PCP_REFILL]++;
 	buddy_unlock(&z->lock, flags);

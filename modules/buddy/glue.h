@@ -25,6 +25,18 @@ int mmtwin_buddy_control(const char *cmd);
 void mmtwin_buddy_control_init(struct dentry *dir);
 void mmtwin_buddy_control_free_all(void);
 
+/* host.c */
+struct page *mmtwin_host_borrow(void);
+void mmtwin_host_unborrow(struct page *page);
+void mmtwin_host_retire(struct buddy_chunk *c);
+void mmtwin_host_flush(void);
+unsigned long mmtwin_host_check_block(struct page *page, unsigned int order);
+int mmtwin_host_init(void);
+void mmtwin_host_exit(void);
+#if IS_ENABLED(CONFIG_KUNIT)
+unsigned long mmtwin_host_shrink(unsigned long nr);
+#endif
+
 /* shrink.c */
 unsigned long mmtwin_buddy_shrink_node(gfp_t gfp, int nid);
 

@@ -69,6 +69,7 @@ enum buddy_event {
 	BUDDY_BAD_FREE,		/* frees refused: not an allocated block */
 	BUDDY_OOM,		/* calls of the reclaimer's OOM hook */
 	BUDDY_WMARK_BOOST,	/* fallbacks that boosted the watermarks */
+	BUDDY_HOST_REF,		/* pages whose host count a consumer changed */
 	BUDDY_NR_EVENTS
 };
 
@@ -79,6 +80,7 @@ struct buddy_pcp {
 	int batch;
 	int free_count;			/* recent frees: drain in bigger bites */
 	int alloc_factor;		/* recent refills: refill in bigger bites */
+	unsigned int flags;		/* BUDDY_PCPF_* */
 	struct list_head lists[BUDDY_NR_PCP_LISTS];
 	unsigned long events[BUDDY_NR_EVENTS];
 };

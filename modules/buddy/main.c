@@ -26,6 +26,7 @@ struct mmtwin_twin mmtwin_buddy_twin = {
 	.owner = THIS_MODULE,
 };
 DEFINE_MUTEX(mmtwin_buddy_arena_lock);
+EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_lock);
 
 /* Fault points: borrowing from the host, and any twin allocation. */
 static MMTWIN_DECLARE_FAULT_ATTR(fail_borrow);
@@ -62,27 +63,6 @@ static unsigned long host_end_pfn(void)
 	return end;
 }
 
-/*
- * Spread the arena over the nodes with memory, taking turns, so the twin
- * has a zone per node as the host does; any node will do when one is full.
- */
-static struct page *borrow_block(void)
-{
-	static int last_nid = NUMA_NO_NODE;
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
-	struct page *page;
-	int nid;
-
-	nid = next_node_in(last_nid, node_states[N_MEMORY]);
-	if (nid < MAX_NUMNODES) {
-		last_nid = nid;
-		page = alloc_pages_node(nid, gfp | __GFP_THISNODE, MAX_PAGE_ORDER);
-		if (page)
-			return page;
-	}
-	return alloc_pages(gfp, MAX_PAGE_ORDER);
-}
-
 static int borrow_one(void)
 {
 	struct buddy_chunk *c;
@@ -91,12 +71,12 @@ static int borrow_one(void)
 
 	if (mmtwin_should_fail(&fail_borrow, PAGE_SIZE << MAX_PAGE_ORDER))
 		return -ENOMEM;
-	page = borrow_block();
+	page = mmtwin_host_borrow();
 	if (!page)
 		return -ENOMEM;
 	c = buddy_chunk_new();
 	if (!c) {
-		__free_pages(page, MAX_PAGE_ORDER);
+		mmtwin_host_unborrow(page);
 		return -ENOMEM;
 	}
 	c->host = page;
@@ -106,21 +86,19 @@ static int borrow_one(void)
 			      page_zone(page)->name);
 	if (ret) {
 		buddy_vfree(c);
-		__free_pages(page, MAX_PAGE_ORDER);
+		mmtwin_host_unborrow(page);
 	}
 	return ret;
 }
 
+/* The pages go back to the host after a grace period (host.c). */
 static bool return_one(void)
 {
 	struct buddy_chunk *c = buddy_take_free_chunk(mmtwin_buddy);
 
 	if (!c)
 		return false;
-	/* A lookup that raced with the removal may still read the chunk. */
-	synchronize_rcu();
-	__free_pages(c->host, MAX_PAGE_ORDER);
-	buddy_vfree(c);
+	mmtwin_host_retire(c);
 	return true;
 }
 
@@ -174,6 +152,7 @@ int mmtwin_buddy_resize(unsigned int mb)
 	mutex_unlock(&mmtwin_buddy_arena_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_resize);
 
 /* Exported API: see <mmtwin/buddy.h>. */
 struct page *mmtwin_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
@@ -199,6 +178,8 @@ void mmtwin_free_pages(struct page *page, unsigned int order)
 
 	if (WARN_ON_ONCE(!f))
 		return;
+	if (f->state == MMTWIN_FRAME_ALLOC && f->order == order)
+		mmtwin_host_check_block(page, order);
 	buddy_free(mmtwin_buddy, f, order);
 }
 EXPORT_SYMBOL_GPL(mmtwin_free_pages);
@@ -452,10 +433,12 @@ static void return_all(void)
 {
 	unsigned long left;
 
+	mmtwin_host_exit();
 	mmtwin_buddy_control_free_all();
 	buddy_drain_all(mmtwin_buddy);
 	while (return_one())
 		;
+	mmtwin_host_flush();
 	left = mmtwin_buddy->nr_chunks;
 	if (WARN(left, "mmtwin_buddy: %lu MB still handed out; leaking them to the host\n",
 		 left * CHUNK_MB))
@@ -489,11 +472,16 @@ static int __init mmtwin_buddy_init(void)
 	ret = mmtwin_buddy_sysfs_init(mmtwin_buddy_twin.kobj);
 	if (ret)
 		goto give_back;
+	ret = mmtwin_host_init();
+	if (ret)
+		goto sysfs_exit;
 	mmtwin_buddy_debugfs_init(mmtwin_buddy_twin.debugfs_dir);
 	pr_info("mmtwin_buddy: %u MB in %d zone(s)\n", mmtwin_buddy_arena_mb(),
 		mmtwin_buddy->nr_zones);
 	return 0;
 
+sysfs_exit:
+	mmtwin_buddy_sysfs_exit(mmtwin_buddy_twin.kobj);
 give_back:
 	mmtwin_twin_unregister(&mmtwin_buddy_twin);
 	return_all();

@@ -47,6 +47,8 @@
 #define buddy_irq_save(f)	local_irq_save(f)
 #define buddy_irq_restore(f)	local_irq_restore(f)
 #define buddy_node_id()		numa_node_id()
+#define buddy_node_cpus(nid)	cpumask_weight(cpumask_of_node(nid))
+#define buddy_online_cpus()	num_online_cpus()
 
 /* Zone indexes the core needs by name (enum zone_type). */
 #ifdef CONFIG_ZONE_DMA

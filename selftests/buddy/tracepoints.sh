@@ -1,67 +1,106 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The twin's page allocator tracepoints fire, and one bpftrace action reads
+# The twin's page allocator tracepoints fire where the kernel's do, with the
+# values the kernel would give, and one bpftrace action reads
 # kmem:mm_page_alloc and mmtwin:mm_page_alloc alike (same field names).
-# Prints TAP; exits 4 (skip) where bpftrace, BTF or the twin is missing.
+# Prints TAP. Skips (exit 4) only without CONFIG_DEBUG_INFO_BTF, which
+# bpftrace needs for tracepoint arguments; a missing bpftrace or a twin that
+# will not load is a failure.
 
 CTL=/sys/kernel/debug/mmtwin/buddy/control
-EVENTS="mm_page_alloc mm_page_free mm_page_alloc_zone_locked mm_page_pcpu_drain mm_page_alloc_extfrag"
-N=6
+ARENA=/sys/kernel/mmtwin/buddy/arena_mb
+N=7
 
 echo "TAP version 13"
 echo "1..$N"
 
-skip_all()
+all()
 {
 	i=1
 	while [ $i -le $N ]; do
-		echo "ok $i # SKIP $1"
+		echo "$1 $i $2"
 		i=$((i + 1))
 	done
-	exit 4
+	exit "$3"
 }
 
-command -v bpftrace >/dev/null || skip_all "bpftrace not installed"
-[ -e /sys/kernel/btf/vmlinux ] || skip_all "kernel has no BTF"
-[ -w "$CTL" ] || skip_all "mmtwin_buddy not loaded"
+[ -e /sys/kernel/btf/vmlinux ] || all ok "# SKIP needs CONFIG_DEBUG_INFO_BTF" 4
+command -v bpftrace >/dev/null || all "not ok" "bpftrace is not installed" 1
+modprobe mmtwin_buddy || all "not ok" "modprobe mmtwin_buddy failed" 1
+[ -w "$CTL" ] || all "not ok" "no $CTL" 1
 
+# Half the arena as unmovable max-order blocks outruns any unmovable block
+# earlier tests left, so at least one comes from a movable block (extfrag).
+chunks=$(($(cat "$ARENA") / 4))
+half=$((chunks / 2))
 out=/tmp/buddy-trace.$$
 cat >/tmp/buddy-work.$$ <<EOS
-echo alloc tp_u 4 10 unmovable > $CTL
-echo alloc tp_r 4 10 reclaimable > $CTL
+echo alloc tp_u $half 10 unmovable > $CTL
 echo alloc tp_m 64 0 movable > $CTL
 echo free_all > $CTL
 echo drain > $CTL
+echo alloc tp_x $chunks 10 unmovable > $CTL
+echo free_all > $CTL
+echo drain > $CTL
 EOS
+echo free_all >"$CTL"
+echo drain >"$CTL"
 timeout 180 bpftrace -e '
 tracepoint:kmem:mm_page_alloc,
 tracepoint:mmtwin:mm_page_alloc
-{ @alloc[probe] = count(); @mt[probe, args->migratetype] = count(); @pfn[probe] = max(args->pfn); }
-tracepoint:mmtwin:mm_page_free { @n["mm_page_free"] = count(); }
-tracepoint:mmtwin:mm_page_alloc_zone_locked { @n["mm_page_alloc_zone_locked"] = count(); }
-tracepoint:mmtwin:mm_page_pcpu_drain { @n["mm_page_pcpu_drain"] = count(); }
-tracepoint:mmtwin:mm_page_alloc_extfrag { @n["mm_page_alloc_extfrag"] = count(); }
-END { clear(@mt); clear(@pfn); }
+{ @seen[probe] = count(); @order[probe] = max(args->order); }
+tracepoint:mmtwin:mm_page_alloc
+{ printf("alloc %lu %u %d\n", args->pfn, args->order, args->migratetype); }
+tracepoint:mmtwin:mm_page_free
+{ printf("free %lu %u\n", args->pfn, args->order); }
+tracepoint:mmtwin:mm_page_alloc_zone_locked
+{ printf("locked %lu %u %d %d\n", args->pfn, args->order, args->migratetype, args->percpu_refill); }
+tracepoint:mmtwin:mm_page_pcpu_drain
+{ printf("drain %lu %u %d\n", args->pfn, args->order, args->migratetype); }
+tracepoint:mmtwin:mm_page_alloc_extfrag
+{ printf("extfrag %lu %d %d %d %d %d\n", args->pfn, args->alloc_order, args->fallback_order, args->alloc_migratetype, args->fallback_migratetype, args->change_ownership); }
 ' -c "/bin/sh /tmp/buddy-work.$$" >"$out" 2>&1
 rc=$?
-sed 's/^/# /' "$out"
+grep -v '^\(alloc\|free\|locked\|drain\) ' "$out" | sed 's/^/# /'
 
-i=1
-for e in $EVENTS; do
-	pattern="\[$e\]: [1-9]"
-	[ "$e" = mm_page_alloc ] && pattern="tracepoint:mmtwin:mm_page_alloc\]: [1-9]"
-	if [ $rc -eq 0 ] && grep -q "$pattern" "$out"; then
-		echo "ok $i mmtwin:$e fired"
+# count EVENT AWK-CONDITION: lines of EVENT whose fields ($2 = pfn, ...)
+# meet the condition; pfns must be aligned to their order.
+count()
+{
+	awk -v ev="$1" "\$1 == ev && ($2) { n++ } END { print n + 0 }" "$out"
+}
+
+fails=0
+check()
+{
+	if [ $rc -eq 0 ] && [ "$2" -ge "$3" ]; then
+		echo "ok $1 $4"
 	else
-		echo "not ok $i mmtwin:$e fired"
+		echo "not ok $1 $4: $2 events, want at least $3 (bpftrace rc $rc)"
+		fails=$((fails + 1))
 	fi
-	i=$((i + 1))
-done
-if [ $rc -eq 0 ] && grep -q "tracepoint:kmem:mm_page_alloc\]: [1-9]" "$out" &&
-   grep -q "tracepoint:mmtwin:mm_page_alloc\]: [1-9]" "$out"; then
-	echo "ok $i one action traces kmem: and mmtwin: alike"
+}
+
+FAILED=18446744073709551615	# pfn -1: the kernel's page_to_pfn(NULL)
+check 1 "$(count alloc "\$2 != \"$FAILED\" && \$3 == 10 && \$4 == 0 && \$2 % 1024 == 0")" "$half" \
+	"mm_page_alloc: order 10 unmovable, aligned pfn"
+check 2 "$(count alloc "\$2 == \"$FAILED\" && \$3 == 10")" 1 \
+	"mm_page_alloc fires on failure with pfn -1"
+check 3 "$(count free "\$3 == 10 && \$2 % 1024 == 0")" "$half" \
+	"mm_page_free: the order-10 blocks"
+check 4 "$(count locked "\$3 == 0 && \$4 == 1 && \$5 == 1")" 1 \
+	"mm_page_alloc_zone_locked: pcp refill of movable order 0 (percpu_refill=1)"
+check 5 "$(count drain "\$3 == 0 && \$4 == 1")" 1 \
+	"mm_page_pcpu_drain: order 0 with the pageblock's type (movable)"
+check 6 "$(count extfrag "\$3 == 10 && \$4 == 10 && \$5 == 0 && (\$6 == 1 || \$6 == 2) && \$7 == 1")" 1 \
+	"mm_page_alloc_extfrag: unmovable claims a whole movable/reclaimable block"
+if [ $rc -eq 0 ] && grep -q "@seen\[tracepoint:kmem:mm_page_alloc\]: [1-9]" "$out" &&
+   grep -q "@order\[tracepoint:mmtwin:mm_page_alloc\]: 10" "$out"; then
+	echo "ok 7 one action reads kmem: and mmtwin: alike"
 else
-	echo "not ok $i one action traces kmem: and mmtwin: alike"
+	echo "not ok 7 one action reads kmem: and mmtwin: alike"
+	fails=$((fails + 1))
 fi
 rm -f "$out" /tmp/buddy-work.$$
+[ $fails -eq 0 ]

@@ -159,6 +159,9 @@ extern __thread int harness_node;
 #define buddy_raw_cpu(p)	(&(p)[harness_cpu])
 #define buddy_for_each_cpu(c)	for ((c) = 0; (c) < HARNESS_NR_CPUS; (c)++)
 #define buddy_node_id()		harness_node
+/* Every harness CPU sits on node 0; other nodes have none (like memory-only nodes). */
+#define buddy_node_cpus(nid)	((nid) == 0 ? HARNESS_NR_CPUS : 0)
+#define buddy_online_cpus()	HARNESS_NR_CPUS
 
 #define buddy_rcu_read_lock()	((void)0)
 #define buddy_rcu_read_unlock()	((void)0)

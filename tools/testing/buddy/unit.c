@@ -211,6 +211,115 @@ static void test_pcp(void)
 	harness_teardown(&h);
 }
 
+
+/* zone_batchsize()/zone_highsize() numbers, the batch guard, and trimming. */
+static void test_pcp_sizes(void)
+{
+	struct buddy_pcp *pcp;
+	int i;
+
+	harness_setup(&h, 0, 16, 0);
+	pcp = &h.b->zones[0].pcp[0];
+	/* 16384 pages: batch rounddown_pow_of_two(16 + 8) - 1; low 320 / 2 CPUs. */
+	EXPECT(pcp->batch == 15 && pcp->high == 160, "batch %d high %d",
+	       pcp->batch, pcp->high);
+	h.b->tun.pcp_high = 1;
+	h.b->tun.pcp_batch = 65536;
+	buddy_update_pcp(h.b);
+	EXPECT(pcp->batch == 1, "batch %d with high 1", pcp->batch);
+	harness_alloc(&h, GFP_KERNEL, 0);
+	EXPECT(pcp->count <= 1, "%d pages pulled onto a CPU with high 1",
+	       pcp->count);
+	harness_free_all(&h);
+	/* Cached pages go back when high drops, on every CPU. */
+	h.b->tun.pcp_high = -1;
+	h.b->tun.pcp_batch = -1;
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 40; i++)
+		harness_alloc(&h, GFP_KERNEL, 0);
+	while (h.nr_live)
+		harness_free(&h, 0);
+	EXPECT(pcp->count > 0, "nothing cached");
+	h.b->tun.pcp_high = 0;
+	buddy_update_pcp(h.b);
+	EXPECT(pcp->count == 0 && h.b->zones[0].pcp[1].count == 0,
+	       "%d pages stranded with high 0", pcp->count);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
+
+static int pcp_list_len(struct buddy_pcp *pcp, int pindex)
+{
+	struct mmtwin_frame *f;
+	int n = 0;
+
+	list_for_each_entry(f, &pcp->lists[pindex], lru)
+		n++;
+	return n;
+}
+
+/*
+ * free_pcppages_bulk(): the freed page's list is drained first, and whole,
+ * before the next; free_high drains a run of small high-order frees;
+ * free_count halves once per allocation, never in the bulk path.
+ */
+static void test_pcp_drain_order(void)
+{
+	struct mmtwin_frame *um[8], *mv[8], *bulk[4] = { NULL };
+	struct buddy_pcp *pcp;
+	int i;
+
+	harness_setup(&h, 0, 4, 0);
+	pcp = &h.b->zones[0].pcp[0];
+	h.b->tun.pcp_high = 0;		/* allocate straight from the lists */
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 8; i++) {
+		um[i] = buddy_alloc(h.b, GFP_KERNEL, 0);
+		mv[i] = buddy_alloc(h.b, GFP_KERNEL | __GFP_MOVABLE, 0);
+	}
+	h.b->tun.pcp_high = 16;
+	h.b->tun.pcp_batch = 4;
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 8; i++)
+		buddy_free(h.b, um[i], 0);
+	for (i = 0; i < 7; i++)
+		buddy_free(h.b, mv[i], 0);
+	EXPECT(pcp->count == 15, "count %d", pcp->count);
+	/* The 16th page reaches high: clamp(16, 4, 16 - 4) = 12 go. */
+	buddy_free(h.b, mv[7], 0);
+	EXPECT(pcp_list_len(pcp, MMTWIN_MT_MOVABLE) == 0 &&
+	       pcp_list_len(pcp, MMTWIN_MT_UNMOVABLE) == 4,
+	       "movable list %d, unmovable list %d",
+	       pcp_list_len(pcp, MMTWIN_MT_MOVABLE),
+	       pcp_list_len(pcp, MMTWIN_MT_UNMOVABLE));
+	/* An allocation halves free_count; a bulk allocation does not. */
+	pcp->free_count = 8;
+	um[0] = buddy_alloc(h.b, GFP_KERNEL, 0);
+	EXPECT(pcp->free_count == 4, "free_count %d", pcp->free_count);
+	EXPECT(buddy_alloc_bulk(h.b, GFP_KERNEL, 4, bulk) == 4, "bulk");
+	EXPECT(pcp->free_count == 4, "bulk: free_count %d", pcp->free_count);
+	buddy_free(h.b, um[0], 0);
+	for (i = 0; i < 4; i++)
+		buddy_free(h.b, bulk[i], 0);
+	buddy_drain_all(h.b);
+	/* Three order-1 frees in a run: the third is free_high, all go. */
+	h.b->tun.pcp_high = 64;
+	buddy_update_pcp(h.b);
+	for (i = 0; i < 3; i++)
+		um[i] = buddy_alloc(h.b, GFP_KERNEL, 1);
+	buddy_drain_all(h.b);
+	pcp->free_count = 0;
+	buddy_free(h.b, um[0], 1);
+	buddy_free(h.b, um[1], 1);
+	EXPECT(pcp->count == 4, "count %d after two", pcp->count);
+	buddy_free(h.b, um[2], 1);
+	EXPECT(pcp->count == 0, "count %d after a run of order-1 frees",
+	       pcp->count);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
 /* High-order atomic allocations reserve a pageblock (zones >= 200 MB). */
 static void test_highatomic(void)
 {
@@ -641,6 +750,8 @@ int main(int argc, char **argv)
 	test_fallback();
 	test_steal_without_claim();
 	test_pcp();
+	test_pcp_sizes();
+	test_pcp_drain_order();
 	test_highatomic();
 	test_fault();
 	test_bad_free();
