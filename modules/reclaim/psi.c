@@ -69,7 +69,8 @@ static void member_update(int task_delta, int stall_delta)
 
 	spin_lock_irqsave(&psi_lock, flags);
 	record_times(ktime_get_ns());
-	m = member_of(current, true);
+	/* Only an enter adds a task: a leave without its enter changes nothing. */
+	m = member_of(current, task_delta > 0 || stall_delta > 0);
 	if (m) {
 		bool was_task = m->depth || m->stalls;
 		bool was_stalled = m->stalls;

@@ -250,6 +250,10 @@ static void install_page(struct twin_group *g, struct page *page,
 	int zone = twin_zone_of(page);
 	bool active;
 
+	/* Every twin page is in a twin zone; if not, account it to zone 0. */
+	if (WARN_ON_ONCE(zone < 0))
+		zone = 0;
+
 	twin_frame_set_owner(f, g, i, zone);
 	if (g->anon)
 		twin_set_flag(f, TPG_SWAPBACKED);
