@@ -16,7 +16,7 @@ zones=$(awk '/^Node/ { z = $4 } $1 == "managed" { printf " %d%s", $2, (z == "Mov
 echo "$cmd$zones" > $T/wmark_calc
 awk '{ printf "twin   zone %-3d           min %6d low %6d high %6d\n", NR - 1, $1, $2, $3 }' $T/wmark_calc
 
-managed=$(awk '$1 == "zone" { s += $6 } END { print s }' $T/stats)
+managed=$(awk '$1 == "zone" { s += $7 } END { print s }' $T/stats)
 echo
 echo "=== a file group of 1.5x the twin's $managed pages, read once"
 echo reset > $T/control
