@@ -21,8 +21,10 @@ static void map_zones(void)
 {
 	struct mmtwin_zone_info info;
 	int i, n, t, nr = min(mmtwin_buddy_nr_zones(), TWIN_ZONES);
+	unsigned long flags;
 
-	spin_lock(&map_lock);
+	/* The wake hook may run in interrupt context. */
+	spin_lock_irqsave(&map_lock, flags);
 	for (n = 0; n < TWIN_NODES; n++)
 		for (t = 0; t < MAX_NR_ZONES; t++)
 			zone_map[n][t] = -1;
@@ -35,7 +37,7 @@ static void map_zones(void)
 		twin_pgdats[info.node].present = true;
 	}
 	WRITE_ONCE(nr_mapped, nr);
-	spin_unlock(&map_lock);
+	spin_unlock_irqrestore(&map_lock, flags);
 }
 
 int twin_zones_init(void)
