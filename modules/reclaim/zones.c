@@ -20,14 +20,12 @@ static int nr_mapped;
 static void map_zones(void)
 {
 	struct mmtwin_zone_info info;
-	int i, n, t, nr = min(mmtwin_buddy_nr_zones(), TWIN_ZONES);
+	int i, nr = min(mmtwin_buddy_nr_zones(), TWIN_ZONES);
 	unsigned long flags;
 
 	/* The wake hook may run in interrupt context. */
 	spin_lock_irqsave(&map_lock, flags);
-	for (n = 0; n < TWIN_NODES; n++)
-		for (t = 0; t < MAX_NR_ZONES; t++)
-			zone_map[n][t] = -1;
+	/* Entries only go from -1 to a zone: readers never see one vanish. */
 	for (i = 0; i < nr; i++) {
 		if (mmtwin_buddy_zone_info(i, &info) || info.node >= TWIN_NODES)
 			continue;
@@ -42,6 +40,11 @@ static void map_zones(void)
 
 int twin_zones_init(void)
 {
+	int n, t;
+
+	for (n = 0; n < TWIN_NODES; n++)
+		for (t = 0; t < MAX_NR_ZONES; t++)
+			zone_map[n][t] = -1;
 	map_zones();
 	return nr_mapped ? 0 : -ENODEV;
 }
@@ -67,13 +70,13 @@ int twin_zone_of(struct page *page)
 
 int twin_zone_node(int zone)
 {
-	return zone_node[zone];
+	return zone >= 0 ? zone_node[zone] : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(twin_zone_node);
 
 int twin_zone_type(int zone)
 {
-	return zone_type[zone];
+	return zone >= 0 ? zone_type[zone] : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(twin_zone_type);
 
