@@ -611,7 +611,8 @@ static void prep_new(struct mmtwin_frame *f, gfp_t gfp, unsigned int order,
 	f->owner_data[0] = 0;
 	f->owner_data[1] = 0;
 	INIT_LIST_HEAD(&f->lru);
-	if (gfp & __GFP_ZERO)
+	/* As post_alloc_hook(): init_on_alloc zeroes every block, as the host's. */
+	if (buddy_want_init(gfp))
 		buddy_zero_pfns(frame_pfn(f), 1UL << order);
 	if ((gfp & __GFP_COMP) && order)
 		prep_compound(f, order);

@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
+#include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
 #include <mmtwin/buddy.h>
@@ -55,26 +56,35 @@ static const struct side twin = {
 
 static const struct side kernel = { kernel_alloc, kernel_free, kernel_bulk };
 
-/* What one test does: order -1 is bulk order-0 (ns per page). */
-static u64 run_loop(const struct side *s, int order, unsigned int n)
+/*
+ * What one test does: order -1 is bulk order-0. Returns the time taken;
+ * @ok counts the pages actually allocated, so a failed allocation is
+ * counted, not timed as if it were one.
+ */
+static u64 run_loop(const struct side *s, int order, unsigned int n,
+		    unsigned long *ok)
 {
 	struct page *pages[BULK];
 	u64 t0 = ktime_get_ns();
 	unsigned int i, j;
 	unsigned long got;
 
+	*ok = 0;
 	for (i = 0; i < n; i++) {
 		if (order >= 0) {
 			struct page *p = s->alloc(BENCH_GFP, order);
 
-			if (p)
+			if (p) {
 				s->free(p, order);
+				++*ok;
+			}
 			continue;
 		}
 		memset(pages, 0, sizeof(pages));
 		got = s->bulk(BENCH_GFP, BULK, pages);
 		for (j = 0; j < got; j++)
 			s->free(pages[j], 0);
+		*ok += got;
 		cond_resched();
 	}
 	return ktime_get_ns() - t0;
@@ -91,6 +101,7 @@ struct worker {
 	const struct side *side;
 	int order;
 	u64 ns;
+	unsigned long ok;
 	struct completion *start;
 	struct completion done;
 };
@@ -100,19 +111,20 @@ static int worker_fn(void *data)
 	struct worker *w = data;
 
 	wait_for_completion(w->start);
-	w->ns = run_loop(w->side, w->order, loops_for(w->order));
+	w->ns = run_loop(w->side, w->order, loops_for(w->order), &w->ok);
 	complete(&w->done);
 	return 0;
 }
 
-/* The loop on every online CPU at once; average ns per op. */
-static u64 run_parallel(const struct side *s, int order)
+/* The loop on every online CPU at once: mean time per CPU, pages summed. */
+static u64 run_parallel(const struct side *s, int order, unsigned long *ok)
 {
 	struct worker *w;
 	DECLARE_COMPLETION_ONSTACK(start);
 	int cpu, n = 0, i;
 	u64 sum = 0;
 
+	*ok = 0;
 	w = kcalloc(nr_cpu_ids, sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return 0;
@@ -133,34 +145,42 @@ static u64 run_parallel(const struct side *s, int order)
 	for (i = 0; i < n; i++) {
 		wait_for_completion(&w[i].done);
 		sum += w[i].ns;
+		*ok += w[i].ok;
 	}
 	kfree(w);
+	if (n)
+		*ok = div_u64(*ok, n);	/* per CPU, like the time */
 	return n ? div_u64(sum, n) : 0;
 }
 
-static u64 run_once(const struct side *s, int order, bool all_cpus)
+/* ns per allocated page (or bulk page); failures reported, not timed as ops. */
+static u64 run_once(const struct side *s, int order, bool all_cpus,
+		    unsigned long *fails)
 {
-	return all_cpus ? run_parallel(s, order) :
-			  run_loop(s, order, loops_for(order));
+	unsigned int n = loops_for(order);
+	unsigned long want = n * (order < 0 ? BULK : 1), ok;
+	u64 ns;
+
+	ns = all_cpus ? run_parallel(s, order, &ok) : run_loop(s, order, n, &ok);
+	*fails += want - min(ok, want);
+	return ok ? div_u64(ns, ok) : U64_MAX;
 }
 
 /* Best of three, twin and kernel taking turns: TCG timing is noisy. */
 static void report(const char *what, int order, bool all_cpus)
 {
-	unsigned int n = loops_for(order);
+	unsigned long tf = 0, kf = 0, ratio;
 	u64 t = U64_MAX, k = U64_MAX;
-	unsigned long per = order < 0 ? BULK : 1, ratio;
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		t = min(t, run_once(&twin, order, all_cpus));
-		k = min(k, run_once(&kernel, order, all_cpus));
+		t = min(t, run_once(&twin, order, all_cpus, &tf));
+		k = min(k, run_once(&kernel, order, all_cpus, &kf));
 	}
-	t = div_u64(t, n * per);
-	k = div_u64(k, n * per);
-	ratio = k ? div_u64(t * 1000, k) : 0;
-	pr_info("mmtwin-bench: %-10s %-5s twin %6llu ns/op  kernel %6llu ns/op  ratio %lu.%03lu\n",
-		what, all_cpus ? "all" : "1cpu", t, k, ratio / 1000, ratio % 1000);
+	ratio = k && k != U64_MAX && t != U64_MAX ? div_u64(t * 1000, k) : 0;
+	pr_info("mmtwin-bench: %-10s %-5s twin %6llu ns/op  kernel %6llu ns/op  ratio %lu.%03lu  failed twin %lu kernel %lu\n",
+		what, all_cpus ? "all" : "1cpu", t, k, ratio / 1000, ratio % 1000,
+		tf, kf);
 }
 
 /*
@@ -251,12 +271,13 @@ static void workload(const struct side *s, const char *name,
 	}
 	/* Free every other block: holes everywhere, as after a busy spell. */
 	for (i = 0; i < n; i += 2) {
+		pages -= 1UL << h[i].order;
 		s->free(h[i].page, h[i].order);
 		h[i].page = NULL;
 	}
 	ok3 = count_ok(s, 3, t3, extra);
 	ok9 = count_ok(s, 9, t9, extra + t3);
-	pr_info("mmtwin-bench: fragmentation %-6s order-3 %lu/%lu order-9 %lu/%lu (held %lu pages)\n",
+	pr_info("mmtwin-bench: fragmentation %-6s order-3 %lu/%lu order-9 %lu/%lu (holding %lu pages meanwhile)\n",
 		name, ok3, t3, ok9, t9, pages);
 	free_held(s, extra, t3 + t9);
 	free_held(s, h, n);
@@ -284,6 +305,15 @@ static int __init bench_init(void)
 
 	pr_info("mmtwin-bench: buddy: %u loops (order > 3: %u), best of 3, %u online CPUs, twin arena %lu pages\n",
 		loops, loops_for(9), num_online_cpus(), arena_pages());
+	/*
+	 * Like with like: with init_on_alloc the kernel zeroes every page it
+	 * hands out, and the twin, following want_init_on_alloc() as
+	 * post_alloc_hook() does, zeroes too; without it neither zeroes.
+	 */
+	pr_info("mmtwin-bench: kernel %s %s, init_on_alloc %s: both sides zero every page: %s\n",
+		init_utsname()->release, init_utsname()->version,
+		want_init_on_alloc(0) ? "on" : "off",
+		want_init_on_alloc(0) ? "yes" : "no");
 	for (all = 0; all < 2; all++) {
 		for (i = 0; i < ARRAY_SIZE(orders); i++) {
 			snprintf(what, sizeof(what), "order-%d", orders[i]);

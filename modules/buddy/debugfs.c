@@ -22,6 +22,45 @@ static struct buddy_zone *zone_at(int i)
 #define for_each_twin_zone(z, i) \
 	for (i = 0; (z = zone_at(i)); i++)
 
+/*
+ * The zones as the kernel's files list them: node by node, and within a
+ * node by zone index, whatever order the twin created them in.
+ */
+static int zones_in_order(struct buddy_zone **out)
+{
+	struct buddy_zone *z;
+	int i, j, n = 0;
+
+	for_each_twin_zone(z, i) {
+		for (j = n; j > 0 && (out[j - 1]->node > z->node ||
+				      (out[j - 1]->node == z->node &&
+				       out[j - 1]->host_idx > z->host_idx)); j--)
+			out[j] = out[j - 1];
+		out[j] = z;
+		n++;
+	}
+	return n;
+}
+
+#define for_each_zone_in_order(z, zs, n, i) \
+	for (i = 0, n = zones_in_order(zs); i < n && (z = zs[i]); i++)
+
+/*
+ * migratetype_names[]: the twin keeps no CMA or isolated blocks, but the
+ * kernel it runs on prints their rows, so the twin prints them, empty.
+ */
+static const char * const mt_rows[] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic",
+#ifdef CONFIG_CMA
+	"CMA",
+#endif
+#ifdef CONFIG_MEMORY_ISOLATION
+	"Isolate",
+#endif
+};
+
+#define FREE_COUNT_CAP	100000	/* pagetypeinfo stops counting here */
+
 /* Nodes in ascending order, each once, like for_each_online_pgdat(). */
 static bool node_has_zones(int node)
 {
@@ -47,11 +86,11 @@ static int next_twin_node(int node)
 
 static int buddyinfo_show(struct seq_file *m, void *v)
 {
+	struct buddy_zone *z, *zs[BUDDY_MAX_ZONES];
 	struct buddy_zone_stats st;
-	struct buddy_zone *z;
-	int i, o;
+	int i, n, o;
 
-	for_each_twin_zone(z, i) {
+	for_each_zone_in_order(z, zs, n, i) {
 		buddy_zone_stats(z, &st);
 		seq_printf(m, "Node %d, zone %8s ", z->node, z->name);
 		for (o = 0; o <= MAX_PAGE_ORDER; o++)
@@ -62,11 +101,30 @@ static int buddyinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(buddyinfo);
 
+static void pagetypeinfo_free_row(struct seq_file *m, int node,
+				  struct buddy_zone *z,
+				  const struct buddy_zone_stats *st, int mt)
+{
+	unsigned long n;
+	int o;
+
+	seq_printf(m, "Node %4d, zone %8s, type %12s ", node, z->name,
+		   mt_rows[mt]);
+	for (o = 0; o <= MAX_PAGE_ORDER; o++) {
+		n = mt < MMTWIN_MT_TYPES ? st->nr_free_mt[mt][o] : 0;
+		if (n >= FREE_COUNT_CAP)
+			seq_printf(m, ">%6lu ", (unsigned long)FREE_COUNT_CAP);
+		else
+			seq_printf(m, "%6lu ", n);
+	}
+	seq_putc(m, '\n');
+}
+
 static void pagetypeinfo_node(struct seq_file *m, int node)
 {
+	struct buddy_zone *z, *zs[BUDDY_MAX_ZONES];
 	struct buddy_zone_stats st;
-	struct buddy_zone *z;
-	int i, o, mt;
+	int i, n, o, mt;
 
 	seq_printf(m, "Page block order: %d\n", pageblock_order);
 	seq_printf(m, "Pages per block:  %lu\n", pageblock_nr_pages);
@@ -75,29 +133,25 @@ static void pagetypeinfo_node(struct seq_file *m, int node)
 	for (o = 0; o <= MAX_PAGE_ORDER; o++)
 		seq_printf(m, "%6d ", o);
 	seq_putc(m, '\n');
-	for_each_twin_zone(z, i) {
+	for_each_zone_in_order(z, zs, n, i) {
 		if (z->node != node)
 			continue;
 		buddy_zone_stats(z, &st);
-		for (mt = 0; mt < MMTWIN_MT_TYPES; mt++) {
-			seq_printf(m, "Node %4d, zone %8s, type %12s ", node,
-				   z->name, buddy_mt_names[mt]);
-			for (o = 0; o <= MAX_PAGE_ORDER; o++)
-				seq_printf(m, "%6lu ", st.nr_free_mt[mt][o]);
-			seq_putc(m, '\n');
-		}
+		for (mt = 0; mt < ARRAY_SIZE(mt_rows); mt++)
+			pagetypeinfo_free_row(m, node, z, &st, mt);
 	}
 	seq_printf(m, "\n%-23s", "Number of blocks type ");
-	for (mt = 0; mt < MMTWIN_MT_TYPES; mt++)
-		seq_printf(m, "%12s ", buddy_mt_names[mt]);
+	for (mt = 0; mt < ARRAY_SIZE(mt_rows); mt++)
+		seq_printf(m, "%12s ", mt_rows[mt]);
 	seq_putc(m, '\n');
-	for_each_twin_zone(z, i) {
+	for_each_zone_in_order(z, zs, n, i) {
 		if (z->node != node)
 			continue;
 		buddy_zone_stats(z, &st);
 		seq_printf(m, "Node %d, zone %8s ", node, z->name);
-		for (mt = 0; mt < MMTWIN_MT_TYPES; mt++)
-			seq_printf(m, "%12lu ", st.blocks_mt[mt]);
+		for (mt = 0; mt < ARRAY_SIZE(mt_rows); mt++)
+			seq_printf(m, "%12lu ", mt < MMTWIN_MT_TYPES ?
+				   st.blocks_mt[mt] : 0);
 		seq_putc(m, '\n');
 	}
 }
@@ -112,6 +166,17 @@ static int pagetypeinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pagetypeinfo);
 
+/*
+ * calculate_normal_threshold() for the twin zone's size: the twin keeps
+ * no per-CPU stat deltas, but prints the threshold the kernel would use.
+ */
+static int stat_threshold(struct buddy_zone *z)
+{
+	int mem = READ_ONCE(z->managed_pages) >> (27 - PAGE_SHIFT);
+
+	return min(125, 2 * fls(num_online_cpus()) * (1 + fls(mem)));
+}
+
 static void zoneinfo_pcp(struct seq_file *m, struct buddy_zone *z)
 {
 	int cpu;
@@ -124,16 +189,19 @@ static void zoneinfo_pcp(struct seq_file *m, struct buddy_zone *z)
 		seq_printf(m, "\n              count: %i", READ_ONCE(pcp->count));
 		seq_printf(m, "\n              high:  %i", READ_ONCE(pcp->high));
 		seq_printf(m, "\n              batch: %i", READ_ONCE(pcp->batch));
+		if (IS_ENABLED(CONFIG_SMP))
+			seq_printf(m, "\n  vm stats threshold: %d",
+				   stat_threshold(z));
 	}
 }
 
 /* /proc/zoneinfo's keys that mean something for a twin zone. */
 static int zoneinfo_show(struct seq_file *m, void *v)
 {
-	struct buddy_zone *z;
-	int i, j;
+	struct buddy_zone *z, *zs[BUDDY_MAX_ZONES];
+	int i, j, n;
 
-	for_each_twin_zone(z, i) {
+	for_each_zone_in_order(z, zs, n, i) {
 		unsigned long span = z->end_pfn > z->start_pfn ?
 				     z->end_pfn - z->start_pfn : 0;
 
@@ -179,7 +247,23 @@ static unsigned long event_by_type(const char *type, enum buddy_event e)
 	return sum;
 }
 
-static const char * const vmstat_zones[] = { "dma", "dma32", "normal", "movable" };
+/* TEXTS_FOR_ZONES(): the zones this kernel is built with, in its order. */
+static const char * const vmstat_zones[] = {
+#ifdef CONFIG_ZONE_DMA
+	"dma",
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	"dma32",
+#endif
+	"normal",
+#ifdef CONFIG_HIGHMEM
+	"high",
+#endif
+	"movable",
+#ifdef CONFIG_ZONE_DEVICE
+	"device",
+#endif
+};
 
 static int vmstat_show(struct seq_file *m, void *v)
 {
@@ -214,6 +298,9 @@ static const char * const event_names[BUDDY_NR_EVENTS] = {
 	[BUDDY_ALLOC_WARN] = "alloc_warn",
 	[BUDDY_FAULT_INJECTED] = "fault_injected",
 	[BUDDY_BAD_FREE] = "bad_free",
+	[BUDDY_OOM] = "oom",
+	[BUDDY_WMARK_BOOST] = "watermark_boost",
+	[BUDDY_HOST_REF] = "host_ref_changed",
 };
 
 /* Twin-only counters, "name value" per line, per zone. */

@@ -106,6 +106,7 @@ unsigned int mmtwin_buddy_arena_mb(void)
 {
 	return mmtwin_buddy->nr_chunks * CHUNK_MB;
 }
+EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_mb);
 
 void mmtwin_buddy_retune(void)
 {

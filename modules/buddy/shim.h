@@ -60,6 +60,9 @@
 #define BUDDY_ZONE_NORMAL	ZONE_NORMAL
 #define buddy_gfp_zone(gfp)	gfp_zone(gfp)
 
+/* post_alloc_hook(): zero on __GFP_ZERO, or always with init_on_alloc. */
+#define buddy_want_init(gfp)	want_init_on_alloc(gfp)
+
 /* ALLOC -> NONE and the like: returns the value found. */
 #define buddy_cmpxchg(p, old, new)	cmpxchg(p, old, new)
 

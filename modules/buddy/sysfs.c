@@ -91,6 +91,22 @@ static ssize_t watermark_scale_factor_store(struct kobject *kobj,
 			     1, 3000);
 }
 
+static ssize_t watermark_boost_factor_show(struct kobject *kobj,
+					   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(mmtwin_buddy->tun.watermark_boost_factor));
+}
+
+static ssize_t watermark_boost_factor_store(struct kobject *kobj,
+					    struct kobj_attribute *attr,
+					    const char *buf, size_t len)
+{
+	return store_tunable(buf, len,
+			     (int *)&mmtwin_buddy->tun.watermark_boost_factor,
+			     0, INT_MAX);
+}
+
 static ssize_t pcp_high_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
@@ -128,6 +144,8 @@ static struct kobj_attribute min_free_kbytes_attr =
 	__ATTR_RW_MODE(min_free_kbytes, 0644);
 static struct kobj_attribute watermark_scale_factor_attr =
 	__ATTR_RW_MODE(watermark_scale_factor, 0644);
+static struct kobj_attribute watermark_boost_factor_attr =
+	__ATTR_RW_MODE(watermark_boost_factor, 0644);
 static struct kobj_attribute pcp_high_attr = __ATTR_RW_MODE(pcp_high, 0644);
 static struct kobj_attribute pcp_batch_attr = __ATTR_RW_MODE(pcp_batch, 0644);
 
@@ -135,6 +153,7 @@ static struct attribute *buddy_attrs[] = {
 	&arena_mb_attr.attr,
 	&min_free_kbytes_attr.attr,
 	&watermark_scale_factor_attr.attr,
+	&watermark_boost_factor_attr.attr,
 	&pcp_high_attr.attr,
 	&pcp_batch_attr.attr,
 	NULL,

@@ -32,7 +32,8 @@ struct zone_row {
 	unsigned long type_free[MAX_TYPES][MAX_ORDERS];
 	unsigned long blocks[MAX_TYPES];
 	/* zoneinfo */
-	unsigned long free, min, low, high, managed;
+	unsigned long free, min, low, high, managed, boost;
+	int nprot;		/* entries of "protection: (...)" */
 	int has_zoneinfo;
 };
 
@@ -157,6 +158,14 @@ static int parse_zoneinfo(const char *path, struct mm_view *v)
 			z->high = val;
 		} else if (sscanf(line, " managed %lu", &val) == 1) {
 			z->managed = val;
+		} else if (sscanf(line, " boost %lu", &val) == 1) {
+			z->boost = val;
+		} else if (strstr(line, "protection: (")) {
+			char *p;
+
+			z->nprot = 1;
+			for (p = strchr(line, ','); p; p = strchr(p + 1, ','))
+				z->nprot++;
 		}
 	}
 	fclose(f);
@@ -234,6 +243,8 @@ TEST(one_parser_for_both)
 	for (i = 0; i < tv.nzones; i++) {
 		EXPECT_EQ(kv.z[0].norders, tv.z[i].norders);
 		EXPECT_TRUE(tv.z[i].has_zoneinfo);
+		/* One lowmem_reserve entry per zone type, as the kernel's. */
+		EXPECT_EQ(kv.z[0].nprot, tv.z[i].nprot);
 	}
 	for (i = 0; i < kv.nzones; i++)
 		if (kv.z[i].norders)	/* populated zones */
@@ -339,6 +350,12 @@ TEST(tunables)
 	EXPECT_EQ(-ERANGE, write_file(TUNE "pcp_high", "-2"));
 	EXPECT_EQ(-ERANGE, write_file(TUNE "min_free_kbytes", "262145"));
 	EXPECT_EQ(10, read_long(TUNE "watermark_scale_factor"));
+	EXPECT_EQ(15000, read_long(TUNE "watermark_boost_factor"));
+	EXPECT_EQ(-ERANGE, write_file(TUNE "watermark_boost_factor", "-1"));
+	EXPECT_EQ(-EINVAL, write_file(TUNE "watermark_boost_factor", "lots"));
+	ASSERT_EQ(0, write_file(TUNE "watermark_boost_factor", "0"));
+	EXPECT_EQ(0, read_long(TUNE "watermark_boost_factor"));
+	ASSERT_EQ(0, write_file(TUNE "watermark_boost_factor", "15000"));
 
 	parse_all(TWIN, &v);
 	low = v.z[0].low;
@@ -441,6 +458,24 @@ TEST(fault_borrow)
 	EXPECT_EQ(mb, read_long(TUNE "arena_mb"));
 	EXPECT_EQ(before, twin_free(&v));
 	set_fault("fail_borrow", "probability", "0");
+}
+
+/* Every twin-only counter has a name (a missing one prints "(null)"). */
+TEST(stats_all_named)
+{
+	char line[256];
+	int lines = 0;
+	FILE *f;
+
+	NEED_TWIN();
+	f = fopen(TWIN "stats", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		EXPECT_EQ(NULL, strstr(line, "(null)"));
+		lines++;
+	}
+	fclose(f);
+	EXPECT_GT(lines, 10);
 }
 
 TEST(invariants_hold)

@@ -69,6 +69,9 @@
 	__old;								\
 })
 
+/* init_on_alloc is off here: only __GFP_ZERO zeroes. */
+#define buddy_want_init(gfp)	((gfp) & __GFP_ZERO)
+
 /* Host zone indexes: DMA, DMA32, Normal, Movable. */
 #define BUDDY_ZONE_DMA		0
 #define BUDDY_ZONE_DMA32	1
@@ -110,6 +113,7 @@ static inline unsigned int buddy_reclaim_enter(void)
 #define min(a, b)		((a) < (b) ? (a) : (b))
 #define max(a, b)		((a) > (b) ? (a) : (b))
 #define clamp(v, lo, hi)	min(max(v, lo), hi)
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define min_t(t, a, b)		min((t)(a), (t)(b))
 #define max_t(t, a, b)		max((t)(a), (t)(b))
 

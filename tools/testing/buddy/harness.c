@@ -239,6 +239,12 @@ static void track(struct harness *h, struct mmtwin_frame *f, gfp_t gfp,
 		harness_die("pfn %lu misaligned for order %u", pfn, order);
 	if (f->mt != buddy_gfp_migratetype(gfp))
 		harness_die("pfn %lu: type %d for gfp %#x", pfn, f->mt, gfp);
+	if (frame_chunk(f)->zone->host_idx > buddy_gfp_zone(gfp))
+		harness_die("pfn %lu: zone %s for gfp %#x", pfn,
+			    frame_chunk(f)->zone->name, gfp);
+	for (unsigned long i = 1; (gfp & __GFP_COMP) && i < (1UL << order); i++)
+		if (mmtwin_frame_head(f + i) != f)
+			harness_die("pfn %lu: tail %lu lost its head", pfn, i);
 	claim_frames(f, order);
 	if (gfp & __GFP_ZERO)
 		for (unsigned long i = 0; i < (1UL << order); i++)
@@ -310,13 +316,38 @@ static const gfp_t gfp_choices[] = {
 	GFP_ATOMIC | __GFP_MOVABLE | __GFP_NOWARN,
 	GFP_NOWAIT | __GFP_RECLAIMABLE | __GFP_NOWARN,
 	GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_MOVABLE,
+	GFP_ATOMIC | __GFP_NOMEMALLOC | __GFP_NOWARN,
+	GFP_NOWAIT | __GFP_MEMALLOC | __GFP_NOWARN,
+	GFP_KERNEL | __GFP_NOFAIL,
+	GFP_KERNEL | __GFP_COMP | __GFP_DMA32 | __GFP_NOWARN,
 };
+
+#define NR_GFP_CHOICES	ARRAY_SIZE(gfp_choices)
+
+/*
+ * __GFP_NOFAIL only where it can succeed: with nothing free anywhere it
+ * would loop for good (the kernel's would wait for the OOM killer).
+ */
+static gfp_t pick_gfp(struct harness *h, uint8_t a, unsigned int order)
+{
+	gfp_t gfp = gfp_choices[a % NR_GFP_CHOICES];
+	unsigned long free = 0;
+
+	if (!(gfp & __GFP_NOFAIL))
+		return gfp;
+	for (int i = 0; i < h->b->nr_zones; i++)
+		free += h->b->zones[i].nr_free_pages;
+	if (order > 1 || free < 64)
+		return GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN;
+	return gfp;
+}
 
 static void op_tunables(struct harness *h, uint8_t a, uint8_t c)
 {
 	switch (a % 4) {
 	case 0:
-		h->b->tun.pcp_high = c % 4 ? c : -1;
+		/* 0 turns the lists off: what they held must come back. */
+		h->b->tun.pcp_high = c % 4 == 0 ? -1 : c % 4 == 1 ? 0 : c;
 		break;
 	case 1:
 		h->b->tun.pcp_batch = c % 4 ? c % 64 + 1 : -1;
@@ -335,7 +366,7 @@ static void op_tunables(struct harness *h, uint8_t a, uint8_t c)
 static void op_bulk(struct harness *h, uint8_t a, uint8_t c)
 {
 	struct mmtwin_frame *frames[64] = { NULL };
-	gfp_t gfp = gfp_choices[a % 10];
+	gfp_t gfp = pick_gfp(h, a, 0);
 	unsigned long nr = c % 64 + 1, got;
 
 	if (h->nr_live + nr > HARNESS_MAX_LIVE)
@@ -381,7 +412,7 @@ static void run_op(struct harness *h, uint8_t op, uint8_t a, uint8_t c)
 	switch (op % 12) {
 	case 0: case 1: case 2: case 3:
 		order = c % 16 < 10 ? c % 4 : c % (BUDDY_MAX_ORDER + 1);
-		harness_alloc(h, gfp_choices[a % 10], order);
+		harness_alloc(h, pick_gfp(h, a, order), order);
 		if (h->b->zones[0].nr_reserved_highatomic ||
 		    (h->b->nr_zones > 1 && h->b->zones[1].nr_reserved_highatomic))
 			h->highatomic_seen = 1;
@@ -416,7 +447,7 @@ static void run_op(struct harness *h, uint8_t op, uint8_t a, uint8_t c)
 	default:
 		/* A burst, to reach the watermarks and fallbacks quickly. */
 		for (int i = 0; i < c % 64; i++)
-			if (!harness_alloc(h, gfp_choices[a % 10] | __GFP_NOWARN,
+			if (!harness_alloc(h, pick_gfp(h, a, a % 4) | __GFP_NOWARN,
 					   a % 4))
 				break;
 		break;
