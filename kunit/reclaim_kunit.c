@@ -27,9 +27,14 @@ static void wmarks_by_hand(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out[0].high, 16UL);
 	KUNIT_EXPECT_EQ(test, out[1].low, 1905UL);
 	KUNIT_EXPECT_EQ(test, out[2].high, 7215UL);
-	/* movable: min capped at 128, gap of its would-be share 2252 / 4 */
+	/*
+	 * movable: min capped at 128; its would-be share of the 2003840
+	 * lowmem pages is 5632 * 200000 / 2003840 = 562, a quarter of which
+	 * is less than 200000 / 1000, so the gap is 200.
+	 */
 	KUNIT_EXPECT_EQ(test, out[3].min, 128UL);
-	KUNIT_EXPECT_EQ(test, out[3].low, 128UL + 1500);
+	KUNIT_EXPECT_EQ(test, out[3].low, 128UL + 200);
+	KUNIT_EXPECT_EQ(test, out[3].high, 128UL + 400);
 }
 
 static void boost(struct kunit *test)

@@ -284,7 +284,9 @@ static void throttle_direct_reclaim(int nid)
 	if (nid < 0 || nid >= TWIN_NODES || !twin_pgdats[nid].present)
 		return;
 	pgdat = &twin_pgdats[nid];
-	if (!pgdat->kswapd || allow_direct_reclaim(pgdat))
+	/* With kswapd switched off there is nobody to wait for. */
+	if (!pgdat->kswapd || !READ_ONCE(twin_kswapd_enabled) ||
+	    allow_direct_reclaim(pgdat))
 		return;
 	count_twin_event(TW_PGSCAN_DIRECT_THROTTLE, 1);
 	wake_up_interruptible(&pgdat->kswapd_wait);
