@@ -62,24 +62,27 @@ stage_done()
 # "finish NAME [--no-warnings]" waits for it and reports it. A job passes on
 # exit 0 and, with --no-warnings, only if its log has no compiler or sparse
 # warning either.
-declare -A job_pid
+declare -A job_pid job_t0
 logname() { echo "$logs/host-$(echo "$1" | tr -c 'a-zA-Z0-9.\n' '-').log"; }
 start()
 {
 	local name=$1
 	shift
+	job_t0[$name]=$(date +%s)
 	"$@" >"$(logname "$name")" 2>&1 &
 	job_pid[$name]=$!
 }
 finish()
 {
-	local name=$1 strict=${2:-} logf rc=0
+	local name=$1 strict=${2:-} logf rc=0 took
 	logf=$(logname "$name")
 	wait "${job_pid[$name]}" || rc=$?
+	# The log's last write is when the job ended, even if waited for later.
+	took="$(( $(stat -c %Y "$logf") - job_t0[$name] ))s"
 	if [ $rc -eq 0 ] && { [ -z "$strict" ] || ! grep -qE '(warning|error):' "$logf"; }; then
-		result PASS "host: $name"
+		result PASS "host: $name [$took]"
 	else
-		result FAIL "host: $name (log: $logf)"
+		result FAIL "host: $name [$took] (log: $logf)"
 		grep -E '(warning|error):' "$logf" | head -n 20 | sed 's/^/         | /'
 		[ $rc -eq 0 ] || tail -n 15 "$logf" | sed 's/^/         | /'
 	fi

@@ -43,8 +43,9 @@ BAD_CONSOLE = re.compile(
 # the buddy twin prints the same words behind "mmtwin_buddy:".
 ALLOC_FAILURE = re.compile(r"^(?:\[[^\]]*\] )?(?!mmtwin_)\S+: page allocation failure")
 
-# Taint bits a run may gain: O (out-of-tree module) and E (unsigned module).
-TAINT_ALLOWED = (1 << 12) | (1 << 13)
+# Taint bits a run may gain: O (out-of-tree module), E (unsigned module)
+# and N (a KUnit test ran: KUnit sets it on purpose).
+TAINT_ALLOWED = (1 << 12) | (1 << 13) | (1 << 18)
 TAINT_LETTERS = "PFSRMBUDAWCIOELKXTN"
 
 # "ok 3 name", "not ok 4 - name", "ok 5 name # SKIP why", "ok 6 # SKIP why"
@@ -53,6 +54,9 @@ TAP_LINE = re.compile(r"^(not )?ok (\d+)\b\s*(?:- )?([^#]*?)\s*"
                       re.IGNORECASE)
 TAP_PLAN = re.compile(r"^1\.\.(\d+)\b")
 RUNNER_HDR = re.compile(r"^# selftests: (\S+): (\S+)$")
+# The runner prefixes a program's output with sed, which leaves a last line
+# without a newline as it is: the runner's own result line is then glued on.
+RUNNER_GLUED = re.compile(r"^(#.*?)((?:not )?ok \d+ selftests: \S+: \S+.*)$")
 MARKER = re.compile(r"@@ (BEGIN|END|EXIT|RUNID|TAINT|KERNEL)\b")
 
 
@@ -290,7 +294,10 @@ def report_program(t, prog, status, reason, nested):
 
 def report_kselftests(t, expected, rc, body):
     """The kernel runner's KTAP: one line a program, its output behind '# '."""
-    lines = body.splitlines()
+    lines = []
+    for line in body.splitlines():
+        m = RUNNER_GLUED.match(line)
+        lines += [m.group(1), m.group(2)] if m else [line]
     seen = []
     prog, nested = None, []
     # The runner prints one TAP stream per collection, each with its plan.

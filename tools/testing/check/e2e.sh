@@ -11,6 +11,8 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 sync_tree "$scratch"
+# A repository of its own: the tree's scripts list files with git.
+git -C "$scratch" init -q
 mkdir -p "$scratch/selftests/planted"
 cat >"$scratch/selftests/planted/planted_fail.sh" <<'EOS'
 #!/bin/sh

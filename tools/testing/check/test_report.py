@@ -58,7 +58,7 @@ def good_results(ktap=GOOD_KTAP, selftests=GOOD_SELFTESTS, kunit_rc=0):
             + section("unload", "mmtwin_core_kunit")
             + section("kselftest", "all", selftests)
             + section("unload", "mmtwin_buddy") + section("unload", "mmtwin_core")
-            + "@@ TAINT end 12288\n@@ EXIT 0\n")
+            + "@@ TAINT end 274432\n@@ EXIT 0\n")
 
 
 GOOD_CONSOLE = "[    0.000000] Linux version 6.12.117-mmtwin\n[    9.0] reboot: Power down\n"
@@ -169,6 +169,11 @@ FIXTURES = [
     ("a failing kselftest case",
      replace("# ok 2 core.twins_listed", "# not ok 2 core.twins_listed"),
      "kselftest core:core_test: core.twins_listed"),
+    ("a failing last case without a newline, the runner's line glued on",
+     replace("# ok 2 core.twins_listed\n# # PASSED: 2 / 2 tests passed.\n"
+             "ok 1 selftests: core: core_test\n",
+             "# not ok 2 core.twins_listedok 1 selftests: core: core_test\n"),
+     "kselftest core:core_test: core.twins_listed"),
     ("program killed by the runner's timeout",
      replace("ok 1 selftests: core: core_test\n",
              "not ok 1 selftests: core: core_test # TIMEOUT 600 seconds\n"),
@@ -183,8 +188,8 @@ FIXTURES = [
     ("swap setup failed", replace("@@ END setup swap 0", "@@ END setup swap 1"),
      "setup swap (status 1)"),
     ("kernel tainted by a WARN that printed nowhere we read",
-     replace("@@ TAINT end 12288", "@@ TAINT end 12800"), "new bits 0x200: W"),
-    ("taint never reported", replace("@@ TAINT end 12288\n", ""),
+     replace("@@ TAINT end 274432", "@@ TAINT end 274944"), "new bits 0x200: W"),
+    ("taint never reported", replace("@@ TAINT end 274432\n", ""),
      "taint at start and end"),
     ("skip list line without a CONFIG_ option",
      set_("skips", "kselftest core:core_test: x\tnot loaded\n"),

@@ -29,7 +29,7 @@ run_section()
 
 # Taint bits, printed at the start and the end of every job: the host fails
 # the run on any bit that appeared in between, except O and E (our modules
-# are out of tree and unsigned).
+# are out of tree and unsigned) and N (KUnit ran).
 taint() { echo "@@ TAINT $1 $(cat /proc/sys/kernel/tainted)"; }
 
 # Our modules in dependency order: modules.dep lists every transitive
