@@ -100,18 +100,23 @@ static void pcp_free_bulk(struct buddy_zone *z, struct buddy_pcp *pcp,
 #define BUDDY_PCPF_PREV_FREE_HIGH	0x1	/* PCPF_PREV_FREE_HIGH_ORDER */
 
 /*
- * nr_pcp_alloc() without high auto-tuning: order-0 refills double (up to
- * 32 batches, and leaving room under high) while allocations keep coming
- * without frees; higher orders take a batch scaled down by order.
+ * nr_pcp_alloc(): order-0 refills double (up to 32 batches, and leaving
+ * room under high) while allocations keep coming without frees; higher
+ * orders take a batch scaled down by order. While the zone is above its
+ * high watermark, each refill also raises high by a batch, up to high_max.
  */
-static int pcp_refill_count(struct buddy_pcp *pcp, unsigned int order)
+static int pcp_refill_count(struct buddy_zone *z, struct buddy_pcp *pcp,
+			    unsigned int order)
 {
-	int base = READ_ONCE(pcp->batch), high = READ_ONCE(pcp->high);
-	int batch, max_nr;
+	int base = READ_ONCE(pcp->batch), batch, max_nr, high;
+	int high_min = READ_ONCE(pcp->high_min), high_max = READ_ONCE(pcp->high_max);
 
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
 	if (high < base)
 		return 1;
 	batch = order ? base : base << pcp->alloc_factor;
+	if (high_min != high_max && !READ_ONCE(z->below_high))
+		high = pcp->high = min(high + batch, high_max);
 	if (!order) {
 		max_nr = max(high - pcp->count - base, base);
 		if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
@@ -121,6 +126,39 @@ static int pcp_refill_count(struct buddy_pcp *pcp, unsigned int order)
 	if (batch > 1)
 		batch = max(batch >> order, 2);
 	return batch;
+}
+
+/*
+ * nr_pcp_high(): the level a free drains at. A zone below its high
+ * watermark lowers high by the run of frees; otherwise a list that reaches
+ * high raises it to what the run of frees needs, up to high_max. No
+ * periodic decay here (decay_pcp_high() runs from vmstat's worker).
+ */
+static int pcp_free_high_level(struct buddy_zone *z, struct buddy_pcp *pcp,
+			       bool free_high)
+{
+	int batch = READ_ONCE(pcp->batch), high, need;
+	int high_min = READ_ONCE(pcp->high_min), high_max = READ_ONCE(pcp->high_max);
+
+	high = pcp->high = clamp(pcp->high, high_min, high_max);
+	if (!high)
+		return 0;
+	if (free_high) {
+		pcp->high = max(high - (batch << PCP_BATCH_SCALE_MAX), high_min);
+		return 0;
+	}
+	if (high_min == high_max)
+		return high;
+	if (READ_ONCE(z->below_high)) {
+		pcp->high = max(high - max(pcp->free_count, batch), high_min);
+		return max(pcp->count, high_min);
+	}
+	if (pcp->count >= high) {
+		need = pcp->free_count + batch;
+		if (pcp->high < need)
+			pcp->high = clamp(need, high_min, high_max);
+	}
+	return high;
 }
 
 /*
@@ -152,8 +190,8 @@ static struct mmtwin_frame *pcp_take(struct buddy_zone *z,
 	int got, count;
 
 	if (list_empty(list)) {
-		count = pcp_refill_count(pcp, order);
-		count = max(count, min(want, READ_ONCE(pcp->high)));
+		count = pcp_refill_count(z, pcp, order);
+		count = max(count, min(want, pcp->high));
 		got = buddy_rmqueue_bulk(z, order, count, list, mt, alloc_flags);
 		pcp->count += got << order;
 	}
@@ -214,8 +252,7 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 		mt = MMTWIN_MT_MOVABLE;
 	pcp = pcp_lock(z, &flags);
 	pcp->events[BUDDY_PGFREE] += 1UL << order;
-	high = READ_ONCE(pcp->high);
-	if (!high) {
+	if (!READ_ONCE(pcp->high_max)) {
 		/* pcp lists disabled: straight to the buddy lists. */
 		pcp_unlock(pcp, flags);
 		buddy_lock(&z->lock, flags);
@@ -233,9 +270,15 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 	free_high = pcp_free_high(pcp, order);
 	if (pcp->free_count < (READ_ONCE(pcp->batch) << PCP_BATCH_SCALE_MAX))
 		pcp->free_count += 1 << order;
-	if (free_high || pcp->count >= high)
+	high = pcp_free_high_level(z, pcp, free_high);
+	if (pcp->count >= high) {
 		pcp_free_bulk(z, pcp, pcp_drain_count(pcp, high, free_high),
 			      pindex);
+		if (READ_ONCE(z->below_high) &&
+		    buddy_watermark_ok(z, 0, zone_wmark(z, BUDDY_WMARK_HIGH),
+				       BUDDY_ZONE_MOVABLE, 0))
+			WRITE_ONCE(z->below_high, 0);
+	}
 	pcp_unlock(pcp, flags);
 }
 
@@ -326,7 +369,7 @@ static struct mmtwin_frame *rmqueue(struct buddy *b, struct buddy_zone *z,
 {
 	struct mmtwin_frame *f = NULL;
 
-	if (order <= BUDDY_COSTLY_ORDER && READ_ONCE(buddy_raw_cpu(z->pcp)->high))
+	if (order <= BUDDY_COSTLY_ORDER && READ_ONCE(buddy_raw_cpu(z->pcp)->high_max))
 		f = pcp_alloc(z, order, mt, alloc_flags);
 	if (!f)
 		f = buddy_rmqueue(z, order, mt, alloc_flags);
@@ -335,6 +378,25 @@ static struct mmtwin_frame *rmqueue(struct buddy *b, struct buddy_zone *z,
 		wake_zone(b, z, 0, 0, z->host_idx);
 	}
 	return f;
+}
+
+/*
+ * The watermark check of get_page_from_freelist(). A zone found below its
+ * high watermark is marked (ZONE_BELOW_HIGH) so frees shrink the pcp lists
+ * there; a zone above it passes whatever mark was asked for.
+ */
+static bool zone_allows(struct buddy_zone *z, const struct buddy_ac *ac,
+			unsigned int alloc_flags)
+{
+	if (!READ_ONCE(z->below_high)) {
+		if (buddy_watermark_ok(z, ac->order, zone_wmark(z, BUDDY_WMARK_HIGH),
+				       ac->highest_zoneidx, alloc_flags))
+			return true;
+		WRITE_ONCE(z->below_high, 1);
+	}
+	return buddy_watermark_ok(z, ac->order,
+				  zone_wmark(z, alloc_flags & ALLOC_WMARK_MASK),
+				  ac->highest_zoneidx, alloc_flags);
 }
 
 /* get_page_from_freelist(): first zone above its mark that has a block. */
@@ -348,9 +410,7 @@ static struct mmtwin_frame *get_from_freelist(struct buddy *b,
 
 	for_each_ac_zone(b, ac, z, i) {
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-		    !buddy_watermark_ok(z, ac->order,
-					zone_wmark(z, alloc_flags & ALLOC_WMARK_MASK),
-					ac->highest_zoneidx, alloc_flags))
+		    !zone_allows(z, ac, alloc_flags))
 			continue;
 		f = rmqueue(b, z, ac->order, ac->mt, alloc_flags);
 		if (!f)
@@ -748,7 +808,7 @@ unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
 	if (!need)
 		return nr;
 	if (z && !(gfp & __GFP_NOFAIL) && !buddy_should_fail(gfp, 0) &&
-	    READ_ONCE(buddy_raw_cpu(z->pcp)->high) &&
+	    READ_ONCE(buddy_raw_cpu(z->pcp)->high_max) &&
 	    buddy_watermark_ok(z, 0, zone_wmark(z, BUDDY_WMARK_LOW) + need,
 			       ac.highest_zoneidx, 0))
 		got = bulk_fast(z, gfp, nr, frames);
@@ -846,17 +906,20 @@ void buddy_drain_all(struct buddy *b)
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_drain_all);
 
+#define MIN_PCP_HIGH_FRACTION	8	/* MIN_PERCPU_PAGELIST_HIGH_FRACTION */
+
 /*
  * zone_batchsize() and zone_highsize() with percpu_pagelist_high_fraction
- * at 0 and no auto-tuning (so high is 6.12's high_min): the low watermark
- * shared by the CPUs of the zone's node. Tunables may fix either, but the
- * batch never exceeds a quarter of high, the kernel's high >= 4 * batch:
- * a refill must not pull more onto a CPU than its list may hold.
+ * at 0: high_min is the low watermark shared by the CPUs of the zone's
+ * node, high_max an eighth of the zone shared the same way; high is tuned
+ * between them. A pcp_high tunable fixes both (no tuning); the batch never
+ * exceeds a quarter of high_max, the kernel's high >= 4 * batch: a refill
+ * must not pull more onto a CPU than its list may hold.
  */
-static void zone_pcp_sizes(struct buddy *b, struct buddy_zone *z, int *high,
-			   int *batch)
+static void zone_pcp_sizes(struct buddy *b, struct buddy_zone *z,
+			   int *high_min, int *high_max, int *batch)
 {
-	unsigned long bt, hi;
+	unsigned long bt;
 	int cpus = buddy_node_cpus(z->node);
 
 	if (!cpus)
@@ -865,11 +928,16 @@ static void zone_pcp_sizes(struct buddy *b, struct buddy_zone *z, int *high,
 	bt = max(bt, 1UL);
 	bt = rounddown_pow_of_two(bt + bt / 2) - 1;
 	bt = max(bt, 1UL);
-	hi = zone_wmark(z, BUDDY_WMARK_LOW) / cpus;
-	hi = max(hi, bt << 2);
 	*batch = b->tun.pcp_batch >= 0 ? b->tun.pcp_batch : bt;
-	*high = b->tun.pcp_high >= 0 ? b->tun.pcp_high : hi;
-	*batch = clamp(*batch, 1, max(*high >> 2, 1));
+	if (b->tun.pcp_high >= 0) {
+		*high_min = b->tun.pcp_high;
+		*high_max = b->tun.pcp_high;
+	} else {
+		*high_min = max(zone_wmark(z, BUDDY_WMARK_LOW) / cpus, bt << 2);
+		*high_max = max(z->managed_pages / MIN_PCP_HIGH_FRACTION / cpus,
+				bt << 2);
+	}
+	*batch = clamp(*batch, 1, max(*high_max >> 2, 1));
 }
 
 /* A list above its new high gives the excess back now, not on a later free. */
@@ -886,18 +954,20 @@ static void pcp_trim(struct buddy_zone *z, int cpu, int high)
 
 void buddy_update_pcp(struct buddy *b)
 {
-	int i, cpu, high, batch;
+	int i, cpu, high_min, high_max, batch;
 
 	for (i = 0; i < b->nr_zones; i++) {
 		struct buddy_zone *z = &b->zones[i];
 
-		zone_pcp_sizes(b, z, &high, &batch);
+		zone_pcp_sizes(b, z, &high_min, &high_max, &batch);
 		buddy_for_each_cpu(cpu) {
 			struct buddy_pcp *pcp = buddy_per_cpu(z->pcp, cpu);
 
-			WRITE_ONCE(pcp->high, high);
+			WRITE_ONCE(pcp->high_min, high_min);
+			WRITE_ONCE(pcp->high_max, high_max);
+			WRITE_ONCE(pcp->high, high_min);
 			WRITE_ONCE(pcp->batch, batch);
-			pcp_trim(z, cpu, high);
+			pcp_trim(z, cpu, high_min);
 		}
 	}
 }

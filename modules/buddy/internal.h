@@ -76,7 +76,9 @@ enum buddy_event {
 struct buddy_pcp {
 	buddy_lock_t lock;
 	int count;			/* pages on the lists */
-	int high;
+	int high;			/* tuned between high_min and high_max */
+	int high_min;
+	int high_max;			/* 0: the lists are off */
 	int batch;
 	int free_count;			/* recent frees: drain in bigger bites */
 	int alloc_factor;		/* recent refills: refill in bigger bites */
@@ -97,6 +99,7 @@ struct buddy_zone {
 	unsigned long watermark_boost;		/* under lock; read racily */
 	unsigned long lowmem_reserve[BUDDY_HOST_ZONES];	/* by host zone */
 	unsigned long boosted;			/* ZONE_BOOSTED_WATERMARK */
+	unsigned long below_high;		/* ZONE_BELOW_HIGH */
 	unsigned int boost_factor;		/* tun's, for the core paths */
 	unsigned long events[BUDDY_NR_EVENTS];	/* under lock */
 	struct list_head chunks;

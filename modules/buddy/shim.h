@@ -58,6 +58,7 @@
 #endif
 #define BUDDY_ZONE_DMA32	ZONE_DMA32
 #define BUDDY_ZONE_NORMAL	ZONE_NORMAL
+#define BUDDY_ZONE_MOVABLE	ZONE_MOVABLE
 #define buddy_gfp_zone(gfp)	gfp_zone(gfp)
 
 /* post_alloc_hook(): zero on __GFP_ZERO, or always with init_on_alloc. */

@@ -320,6 +320,44 @@ static void test_pcp_drain_order(void)
 	harness_teardown(&h);
 }
 
+
+/*
+ * pcp high auto-tuning (nr_pcp_alloc()/nr_pcp_high()): refills and runs
+ * of frees raise high from high_min towards high_max while the zone is
+ * above its high watermark; below it, frees bring high back down.
+ */
+static void test_pcp_high_tuning(void)
+{
+	struct buddy_pcp *pcp;
+	struct buddy_zone *z;
+	int i, raised;
+
+	harness_setup(&h, 0, 16, 0);
+	z = &h.b->zones[0];
+	pcp = &z->pcp[0];
+	EXPECT(pcp->high_min == 160 && pcp->high_max == 1024 && pcp->high == 160,
+	       "high %d in %d..%d", pcp->high, pcp->high_min, pcp->high_max);
+	for (i = 0; i < 600; i++)
+		harness_alloc(&h, GFP_KERNEL, 0);
+	while (h.nr_live)
+		harness_free(&h, h.nr_live - 1);
+	raised = pcp->high;
+	EXPECT(raised > 160 && raised <= 1024, "high %d after a run", raised);
+	EXPECT(pcp->count > 160, "only %d cached", pcp->count);
+	EXPECT(!z->below_high, "below high with %lu free", z->nr_free_pages);
+	/* Below the high watermark, frees lower high again. */
+	z->below_high = 1;
+	for (i = 0; i < 64; i++)
+		harness_alloc(&h, GFP_KERNEL, 0);
+	while (h.nr_live)
+		harness_free(&h, h.nr_live - 1);
+	EXPECT(pcp->high < raised, "high %d, was %d", pcp->high, raised);
+	/* The drain saw the zone above high again and cleared the mark. */
+	EXPECT(!z->below_high, "still marked below high");
+	harness_verify(&h, "tuning");
+	harness_teardown(&h);
+}
+
 /* High-order atomic allocations reserve a pageblock (zones >= 200 MB). */
 static void test_highatomic(void)
 {
@@ -328,6 +366,12 @@ static void test_highatomic(void)
 
 	harness_setup(&h, 0, 64, 0);
 	z = &h.b->zones[0];
+	/*
+	 * No pcp lists: a tuned-up list would hold the pages the zone needs
+	 * (refills take no heed of the watermarks, as upstream).
+	 */
+	h.b->tun.pcp_high = 0;
+	buddy_update_pcp(h.b);
 	/* Only the slow path reserves: get below the low watermark first. */
 	while (harness_alloc(&h, GFP_NOWAIT | __GFP_NOWARN, 0))
 		;
@@ -726,6 +770,30 @@ static void test_chunk_churn(void)
 	harness_teardown(&h);
 }
 
+
+/*
+ * Between leaving the lists and prep_new(), a block's head already has its
+ * own order: a pageblock walk (move_block()) that sees it published must
+ * not skip by the order it was split from.
+ */
+static void test_split_head_order(void)
+{
+	struct buddy_zone *z;
+	struct mmtwin_frame *f;
+	unsigned long flags = 0;
+
+	harness_setup(&h, 0, 1, 0);
+	z = &h.b->zones[0];
+	f = buddy_rmqueue(z, 0, MMTWIN_MT_MOVABLE, ALLOC_WMARK_LOW);
+	EXPECT(f && f->order == 0 && f->state == MMTWIN_FRAME_NONE,
+	       "head order %d state %d", f ? f->order : -1, f ? f->state : -1);
+	buddy_lock(&z->lock, flags);
+	buddy_free_one(z, f, 0);
+	buddy_unlock(&z->lock, flags);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
 static void random_run(unsigned long seed, size_t nops)
 {
 	uint8_t *buf = malloc(nops * 3);
@@ -752,6 +820,7 @@ int main(int argc, char **argv)
 	test_pcp();
 	test_pcp_sizes();
 	test_pcp_drain_order();
+	test_pcp_high_tuning();
 	test_highatomic();
 	test_fault();
 	test_bad_free();
@@ -765,6 +834,7 @@ int main(int argc, char **argv)
 	test_reclaim_retry_and_oom();
 	test_watermark_boost();
 	test_chunk_churn();
+	test_split_head_order();
 	for (unsigned long s = 1; s <= seeds; s++)
 		random_run(s, 2000);
 	failures += harness_thread_tests();
