@@ -317,9 +317,28 @@ static long allocstalls(void)
 	return sum;
 }
 
-/* Without kswapd, allocations past min reclaim for themselves. */
+/* The "some" line's total stall time, in microseconds; -1 if unreadable. */
+static long long psi_some_total(void)
+{
+	long long total;
+	char *p;
+
+	if (read_into(TWIN "pressure", buf, sizeof(buf)) || strncmp(buf, "some ", 5))
+		return -1;
+	p = strstr(buf, " total=");
+	if (!p || sscanf(p, " total=%lld", &total) != 1)
+		return -1;
+	return total;
+}
+
+/*
+ * Without kswapd, allocations past min reclaim for themselves: counted
+ * as direct scans and steals, as the buddy's allocstall, and as memory
+ * pressure (a task stalled in reclaim).
+ */
 TEST_F(reclaim, direct_reclaim_past_min)
 {
+	long long stalled = psi_some_total();
 	long stalls = allocstalls();
 
 	ASSERT_GE(stalls, 0);
@@ -330,6 +349,8 @@ TEST_F(reclaim, direct_reclaim_past_min)
 	EXPECT_GT(vmstat("pgsteal_direct"), 0);
 	EXPECT_EQ(0, vmstat("pgsteal_kswapd"));
 	EXPECT_GT(allocstalls(), stalls);
+	ASSERT_GE(stalled, 0);
+	EXPECT_GT(psi_some_total(), stalled);
 }
 
 /*
