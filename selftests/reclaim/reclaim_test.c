@@ -7,6 +7,9 @@
  * hot set survives a cold scan; an unreclaimable fill ends in one OOM
  * kill; bad control writes fail with their errno; unloading while the
  * workload and kswapd run gives every page back.
+ *
+ * kselftest_harness's 30 s default is too short for a loaded TCG guest:
+ * the tests that fill the twin say how long they may take.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -269,7 +272,7 @@ TEST_F(reclaim, wmarks_match_zoneinfo)
  * mm_vmscan_kswapd_wake), reclaims until a zone of each node is above
  * high, and goes to sleep (mm_vmscan_kswapd_sleep).
  */
-TEST_F(reclaim, kswapd_wakes_restores_high_sleeps)
+TEST_F_TIMEOUT(reclaim, kswapd_wakes_restores_high_sleeps, 90)
 {
 	struct twin_zone z[MAX_ZONES];
 	int nodes_ok[MAX_ZONES] = {}, nodes[MAX_ZONES] = {};
@@ -336,7 +339,7 @@ static long long psi_some_total(void)
  * as direct scans and steals, as the buddy's allocstall, and as memory
  * pressure (a task stalled in reclaim).
  */
-TEST_F(reclaim, direct_reclaim_past_min)
+TEST_F_TIMEOUT(reclaim, direct_reclaim_past_min, 90)
 {
 	long long stalled = psi_some_total();
 	long stalls = allocstalls();
@@ -358,7 +361,7 @@ TEST_F(reclaim, direct_reclaim_past_min)
  * passes until 100000 pages came back from swap: every one must match
  * the pattern of its last write.
  */
-TEST_F(reclaim, swap_round_trip_100k)
+TEST_F_TIMEOUT(reclaim, swap_round_trip_100k, 300)
 {
 	unsigned long nr = self->managed * 3 / 2;
 	int pass;
@@ -380,7 +383,7 @@ TEST_F(reclaim, swap_round_trip_100k)
  * of the hot set an active list larger than its inactive one would be
  * aged (inactive_is_low()), as the kernel would age it.
  */
-TEST_F(reclaim, hot_set_survives_cold_scan)
+TEST_F_TIMEOUT(reclaim, hot_set_survives_cold_scan, 90)
 {
 	unsigned long hot = self->managed / 10, cold = self->managed * 2, i;
 	long rss, swapents;
@@ -405,7 +408,7 @@ TEST_F(reclaim, hot_set_survives_cold_scan)
 }
 
 /* Anon with no swap room left cannot be reclaimed: one group is killed. */
-TEST_F(reclaim, unreclaimable_fill_one_oom_kill)
+TEST_F_TIMEOUT(reclaim, unreclaimable_fill_one_oom_kill, 90)
 {
 	unsigned long nr = self->managed + 4096;
 	long rss, swapents;
@@ -464,7 +467,7 @@ static long buddy_free(void)
 }
 
 /* Unloading while workers fault and kswapd reclaims returns every page. */
-TEST_F(reclaim, unload_during_kswapd_activity)
+TEST_F_TIMEOUT(reclaim, unload_during_kswapd_activity, 90)
 {
 	long before = buddy_free();
 	int tries;
