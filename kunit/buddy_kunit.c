@@ -862,6 +862,141 @@ static void host_shrinker(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmtwin_buddy_arena_mb(), mb);
 }
 
+
+/*
+ * Through the module's own hooks: a reclaimer that allocates from the
+ * twin runs with PF_MEMALLOC, gets a reserve page and does not re-enter;
+ * an unregister racing a running hook waits for it, without deadlock.
+ */
+struct glue_reclaimer {
+	struct completion in_hook, release, alloc_done, unreg_done;
+	const struct mmtwin_reclaim_ops *ops;
+	bool memalloc, block, done, done_at_unreg;
+	int calls, depth, max_depth;
+	struct page *nested, *blocked_page;
+};
+
+static unsigned long glue_test_reclaim(void *data, int nid, gfp_t gfp,
+				       unsigned int order, int hzi)
+{
+	struct glue_reclaimer *r = data;
+
+	r->calls++;
+	r->max_depth = max(r->max_depth, ++r->depth);
+	r->memalloc = current->flags & PF_MEMALLOC;
+	if (!r->nested)
+		r->nested = mmtwin_alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+	if (r->block) {
+		r->block = false;
+		complete(&r->in_hook);
+		wait_for_completion(&r->release);
+		WRITE_ONCE(r->done, true);
+	}
+	r->depth--;
+	return 0;
+}
+
+static int glue_alloc_fn(void *data)
+{
+	struct glue_reclaimer *r = data;
+
+	r->blocked_page = mmtwin_alloc_pages(GFP_KERNEL | __GFP_NORETRY |
+					     __GFP_NOWARN, 0);
+	complete(&r->alloc_done);
+	return 0;
+}
+
+static int glue_unregister_fn(void *data)
+{
+	struct glue_reclaimer *r = data;
+
+	mmtwin_buddy_unregister_reclaim(r->ops);
+	r->done_at_unreg = READ_ONCE(r->done);
+	complete(&r->unreg_done);
+	return 0;
+}
+
+/* Down to the min watermark of every zone, pages kept in @pages. */
+static void fill_module_arena(struct page **pages, unsigned long max,
+			      unsigned long *n)
+{
+	struct page *p;
+
+	while (*n < max && (p = mmtwin_alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 0)))
+		pages[(*n)++] = p;
+}
+
+static void glue_reclaim_reentry(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	unsigned long max = b->nr_chunks << MAX_PAGE_ORDER, n = 0, i;
+	struct mmtwin_reclaim_ops ops = { .reclaim = glue_test_reclaim };
+	struct glue_reclaimer *r;
+	struct page **pages, *p;
+	struct task_struct *t;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	pages = kvcalloc(max, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	init_completion(&r->in_hook);
+	init_completion(&r->release);
+	init_completion(&r->alloc_done);
+	init_completion(&r->unreg_done);
+	ops.data = r;
+	r->ops = &ops;
+	KUNIT_ASSERT_EQ(test, mmtwin_buddy_register_reclaim(&ops), 0);
+	fill_module_arena(pages, max, &n);
+	p = mmtwin_alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0);
+	KUNIT_EXPECT_EQ(test, r->calls, 1);
+	KUNIT_EXPECT_EQ(test, r->max_depth, 1);
+	KUNIT_EXPECT_TRUE(test, r->memalloc);
+	KUNIT_EXPECT_FALSE(test, current->flags & PF_MEMALLOC);
+	KUNIT_EXPECT_NOT_NULL(test, r->nested);
+	if (r->nested)
+		KUNIT_EXPECT_TRUE(test, mmtwin_page_frame(r->nested)->owner_flags &
+				  MMTWIN_OF_PFMEMALLOC);
+
+	/* A hook still running holds the unregister back, and only that. */
+	fill_module_arena(pages, max, &n);
+	r->block = true;
+	t = kthread_run(glue_alloc_fn, r, "mmtwin_alloc");
+	if (IS_ERR(t) || !wait_for_completion_timeout(&r->in_hook, 20 * HZ)) {
+		KUNIT_FAIL(test, "no direct reclaim at the min watermark");
+		complete(&r->release);
+		mmtwin_buddy_unregister_reclaim(&ops);
+		if (!IS_ERR(t))
+			wait_for_completion(&r->alloc_done);
+		goto free;
+	}
+	t = kthread_run(glue_unregister_fn, r, "mmtwin_unreg");
+	if (IS_ERR(t)) {
+		KUNIT_FAIL(test, "kthread_run");
+		complete(&r->release);
+		mmtwin_buddy_unregister_reclaim(&ops);
+		wait_for_completion(&r->alloc_done);
+		goto free;
+	}
+	/* The unregister must still be waiting for the hook. */
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&r->unreg_done, HZ / 5), 0UL);
+	complete(&r->release);
+	wait_for_completion(&r->unreg_done);
+	wait_for_completion(&r->alloc_done);
+	KUNIT_EXPECT_TRUE(test, r->done_at_unreg);
+free:
+	for (i = 0; i < n; i++)
+		mmtwin_free_pages(pages[i], 0);
+	kvfree(pages);
+	if (p)
+		mmtwin_free_pages(p, 0);
+	if (r->nested)
+		mmtwin_free_pages(r->nested, 0);
+	if (r->blocked_page)
+		mmtwin_free_pages(r->blocked_page, 0);
+	mmtwin_buddy_drain();
+	expect_invariants(test, b);
+}
+
 /* The control file's parser and its all-or-nothing rule. */
 static unsigned long arena_free(struct buddy *b)
 {
@@ -950,6 +1085,7 @@ static struct kunit_case mmtwin_buddy_cases[] = {
 	KUNIT_CASE(stray_put_page),
 	KUNIT_CASE(host_shrinker),
 	KUNIT_CASE(bulk_keeps_filled_slots),
+	KUNIT_CASE_SLOW(glue_reclaim_reentry),
 	{}
 };
 
