@@ -268,7 +268,50 @@ static void kswapd_balance_threshold(struct kunit *test)
 					want[n]);
 }
 
+/* A cache of 10000 objects that frees whatever it is asked to scan. */
+static unsigned long fake_scanned;
+
+static unsigned long fake_count(struct mmtwin_shrinker *s,
+				struct mmtwin_shrink_control *sc)
+{
+	return 10000;
+}
+
+static unsigned long fake_scan(struct mmtwin_shrinker *s,
+			       struct mmtwin_shrink_control *sc)
+{
+	fake_scanned += sc->nr_to_scan;
+	return sc->nr_to_scan;
+}
+
+/*
+ * do_shrink_slab(): priority 12 asks (10000 >> 12) * 4 / 2 = 4 objects,
+ * less than a batch, so nothing is scanned; priority 0 asks 20000 (twice
+ * the cache at most) and scans batches of 128 while 128 are left: 156
+ * batches, 19968 objects, all counted in slabs_scanned.
+ */
+static void shrinker_batches(struct kunit *test)
+{
+	struct mmtwin_shrinker s = {
+		.count_objects = fake_count,
+		.scan_objects = fake_scan,
+		.seeks = TWIN_DEFAULT_SEEKS,
+	};
+	long before = atomic_long_read(&twin_events[TW_SLABS_SCANNED]);
+
+	fake_scanned = 0;
+	KUNIT_ASSERT_EQ(test, mmtwin_buddy_register_shrinker(&s), 0);
+	KUNIT_EXPECT_EQ(test, twin_shrink_slab(GFP_KERNEL, 0, 12), 0UL);
+	KUNIT_EXPECT_EQ(test, fake_scanned, 0UL);
+	KUNIT_EXPECT_EQ(test, twin_shrink_slab(GFP_KERNEL, 0, 0), 19968UL);
+	KUNIT_EXPECT_EQ(test, fake_scanned, 19968UL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&twin_events[TW_SLABS_SCANNED]) - before,
+			19968L);
+	mmtwin_buddy_unregister_shrinker(&s);
+}
+
 static struct kunit_case reclaim_cases[] = {
+	KUNIT_CASE(shrinker_batches),
 	KUNIT_CASE(lru_aging_order),
 	KUNIT_CASE(swap_round_trip),
 	KUNIT_CASE(swap_full),

@@ -194,6 +194,9 @@ bool twin_workingset_refault(struct twin_group *g, unsigned long idx, int nid);
 unsigned long twin_direct_reclaim(int nid, gfp_t gfp, unsigned int order,
 				  int highest_zoneidx);
 
+/* shrinker.c: shrink_slab() over the buddy's registry. */
+unsigned long twin_shrink_slab(gfp_t gfp, int nid, int priority);
+
 /* kswapd.c */
 int twin_kswapd_run(int nid);
 void twin_kswapd_stop(int nid);

@@ -26,6 +26,7 @@ EXPORT_SYMBOL_IF_KUNIT(twin_lock);
 struct twin_pgdat twin_pgdats[TWIN_NODES];
 int twin_swappiness = 60;
 atomic_long_t twin_events[NR_TWIN_EVENTS];
+EXPORT_SYMBOL_IF_KUNIT(twin_events);
 
 const char *const twin_event_names[NR_TWIN_EVENTS] = {
 	[TW_PGSCAN_KSWAPD]			= "pgscan_kswapd",

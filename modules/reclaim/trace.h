@@ -12,6 +12,7 @@
 
 #include <linux/tracepoint.h>
 #include <trace/events/mmflags.h>
+#include <mmtwin/buddy.h>
 #include "calc.h"
 
 /* RECLAIM_WB_ANON/FILE/ASYNC of include/trace/events/vmscan.h */
@@ -212,6 +213,71 @@ TRACE_EVENT(mm_vmscan_lru_shrink_active,
 		  __entry->nr_deactivated, __entry->nr_referenced,
 		  __entry->priority,
 		  twin_show_reclaim_flags(__entry->reclaim_flags))
+);
+
+TRACE_EVENT(mm_shrink_slab_start,
+	TP_PROTO(struct mmtwin_shrinker *shr, struct mmtwin_shrink_control *sc,
+		 long nr_objects_to_shrink, unsigned long cache_items,
+		 unsigned long long delta, unsigned long total_scan,
+		 int priority),
+	TP_ARGS(shr, sc, nr_objects_to_shrink, cache_items, delta, total_scan,
+		priority),
+	TP_STRUCT__entry(
+		__field(struct mmtwin_shrinker *,	shr)
+		__field(void *,			shrink)
+		__field(int,			nid)
+		__field(long,			nr_objects_to_shrink)
+		__field(unsigned long,		gfp_flags)
+		__field(unsigned long,		cache_items)
+		__field(unsigned long long,	delta)
+		__field(unsigned long,		total_scan)
+		__field(int,			priority)
+	),
+	TP_fast_assign(
+		__entry->shr			= shr;
+		__entry->shrink			= shr->scan_objects;
+		__entry->nid			= sc->nid;
+		__entry->nr_objects_to_shrink	= nr_objects_to_shrink;
+		__entry->gfp_flags		= (__force unsigned long)sc->gfp_mask;
+		__entry->cache_items		= cache_items;
+		__entry->delta			= delta;
+		__entry->total_scan		= total_scan;
+		__entry->priority		= priority;
+	),
+	TP_printk("%pS %p: nid: %d objects to shrink %ld gfp_flags %s cache items %ld delta %lld total_scan %ld priority %d",
+		  __entry->shrink, __entry->shr, __entry->nid,
+		  __entry->nr_objects_to_shrink,
+		  show_gfp_flags(__entry->gfp_flags), __entry->cache_items,
+		  __entry->delta, __entry->total_scan, __entry->priority)
+);
+
+TRACE_EVENT(mm_shrink_slab_end,
+	TP_PROTO(struct mmtwin_shrinker *shr, int nid, int shrinker_retval,
+		 long unused_scan_cnt, long new_scan_cnt, long total_scan),
+	TP_ARGS(shr, nid, shrinker_retval, unused_scan_cnt, new_scan_cnt,
+		total_scan),
+	TP_STRUCT__entry(
+		__field(struct mmtwin_shrinker *,	shr)
+		__field(int,			nid)
+		__field(void *,			shrink)
+		__field(long,			unused_scan)
+		__field(long,			new_scan)
+		__field(int,			retval)
+		__field(long,			total_scan)
+	),
+	TP_fast_assign(
+		__entry->shr		= shr;
+		__entry->nid		= nid;
+		__entry->shrink		= shr->scan_objects;
+		__entry->unused_scan	= unused_scan_cnt;
+		__entry->new_scan	= new_scan_cnt;
+		__entry->retval		= shrinker_retval;
+		__entry->total_scan	= total_scan;
+	),
+	TP_printk("%pS %p: nid: %d unused scan count %ld new scan count %ld total_scan %ld last shrinker return val %d",
+		  __entry->shrink, __entry->shr, __entry->nid,
+		  __entry->unused_scan, __entry->new_scan,
+		  __entry->total_scan, __entry->retval)
 );
 
 #endif /* _MMTWIN_RECLAIM_TRACE_H */

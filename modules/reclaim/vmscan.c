@@ -350,7 +350,7 @@ void twin_shrink_node(struct twin_pgdat *pgdat, struct twin_scan_control *sc)
 
 	prepare_scan_control(pgdat, sc);
 	shrink_lruvec(pgdat, sc);
-	mmtwin_buddy_shrink_slab(sc->gfp_mask, pgdat->nid, sc->priority);
+	twin_shrink_slab(sc->gfp_mask, pgdat->nid, sc->priority);
 	/* Progress makes a hopeless node hopeful again. */
 	if (sc->nr_reclaimed - nr_reclaimed)
 		WRITE_ONCE(pgdat->kswapd_failures, 0);
