@@ -8,6 +8,9 @@ T=/sys/kernel/debug/mmtwin/reclaim
 
 echo "=== kernel /proc/zoneinfo watermarks (boost left out) and the twin's"
 echo "    __setup_per_zone_wmarks() fed the same managed pages"
+echo "    (min_free_kbytes written back first: the kernel set its marks at boot,"
+echo "    before init memory was freed, and recomputes them from today's pages)"
+cat /proc/sys/vm/min_free_kbytes >/proc/sys/vm/min_free_kbytes
 cmd="$(cat /proc/sys/vm/min_free_kbytes) $(cat /proc/sys/vm/watermark_scale_factor)"
 awk '/^Node/ { z = $4 } $1 == "boost" { b = $2 } $1 == "min" { mi = $2 }
      $1 == "low" { lo = $2 } $1 == "high" { hi = $2 }
