@@ -74,7 +74,44 @@ static void upper_kinds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud(0)), PGW_NONE);
 	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud((TEST_PFN << PAGE_SHIFT) | table)),
 			PGW_TABLE);
+	/*
+	 * x86 calls every leaf "bad" (pud_bad() tests for a table's flags):
+	 * the classifier must ask pud_leaf() first. The walk once asked
+	 * pud_bad() first and reported 1 GiB leaves as holes.
+	 */
+	KUNIT_EXPECT_TRUE(test, pud_bad(__pud((1UL << 30) | huge)));
 	KUNIT_EXPECT_EQ(test, pgw_pud_kind(__pud((1UL << 30) | huge)), PGW_PRESENT);
+	KUNIT_EXPECT_TRUE(test, pmd_bad(__pmd((512UL << PAGE_SHIFT) | huge)));
+
+	KUNIT_EXPECT_EQ(test, pgw_p4d_kind(__p4d((TEST_PFN << PAGE_SHIFT) | table)),
+			PGW_TABLE);
+	KUNIT_EXPECT_EQ(test, pgw_pgd_kind(__pgd((TEST_PFN << PAGE_SHIFT) | table)),
+			PGW_TABLE);
+	/* With 4-level paging the P4D is folded: the PGD is never empty. */
+	if (pgtable_l5_enabled()) {
+		KUNIT_EXPECT_EQ(test, pgw_p4d_kind(__p4d(0)), PGW_NONE);
+		KUNIT_EXPECT_EQ(test, pgw_pgd_kind(__pgd(0)), PGW_NONE);
+	}
+}
+
+/* Kernel tables, as mm/pagewalk.c judges them for ptdump. */
+static void kernel_kinds(struct kunit *test)
+{
+	u64 table = (TEST_PFN << PAGE_SHIFT) | _KERNPG_TABLE;
+	u64 large = (512ULL << PAGE_SHIFT) | __PAGE_KERNEL_LARGE;
+
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PMD, 0), PGW_NONE);
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PMD, table), PGW_TABLE);
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PMD, large), PGW_PRESENT);
+	/* set_memory_np() on a large page: P clear, PS kept, still a leaf. */
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PMD, large & ~_PAGE_PRESENT),
+			PGW_PRESENT);
+	/* Not present and not a leaf: neither noted nor descended. */
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PUD, table & ~_PAGE_PRESENT),
+			PGW_BAD);
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_PUD, (1ULL << 30) | __PAGE_KERNEL_LARGE),
+			PGW_PRESENT);
+	KUNIT_EXPECT_EQ(test, pgw_kernel_kind(PGW_P4D, table), PGW_TABLE);
 }
 
 /* fs/proc/task_mmu.c: type in the low 5 bits, offset (or PFN) above. */
@@ -89,6 +126,28 @@ static void swap_frames(struct kunit *test)
 				(u64)swp_type(e) |
 				((u64)TEST_PFN << MAX_SWAPFILES_SHIFT));
 	}
+}
+
+/*
+ * A migration entry that keeps the young and dirty bits holds them above
+ * the PFN in the offset: pagemap reports the PFN (swp_offset_pfn()), not
+ * the offset. Built by hand: make_migration_entry_young() asks
+ * swap_migration_ad_supported, which is not exported.
+ */
+static void migration_frame_without_ad_bits(struct kunit *test)
+{
+#ifdef CONFIG_MIGRATION
+	swp_entry_t e = swp_entry(SWP_MIGRATION_READ,
+				  TEST_PFN | SWP_MIG_YOUNG | SWP_MIG_DIRTY);
+
+	KUNIT_ASSERT_NE(test, swp_offset(e), swp_offset_pfn(e));
+	KUNIT_EXPECT_EQ(test, swp_offset_pfn(e), TEST_PFN);
+	KUNIT_EXPECT_EQ(test, pgw_swp_frame(e),
+			(u64)swp_type(e) | ((u64)TEST_PFN << MAX_SWAPFILES_SHIFT));
+	KUNIT_EXPECT_EQ(test, pgw_pte_kind(swp_entry_to_pte(e)), PGW_MIGRATION);
+#else
+	kunit_skip(test, "no migration entries (CONFIG_MIGRATION)");
+#endif
 }
 
 static void expect_flags(struct kunit *test, u64 val, enum pgw_level level,
@@ -197,6 +256,10 @@ static void walk_own_mm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w.totals.pages, n);
 	KUNIT_EXPECT_EQ(test, w.totals.present, 1UL);
 	KUNIT_EXPECT_EQ(test, w.totals.tables[PGW_PTE], 1UL);
+	/* Entries are counted per entry read: n - 1 empty PTEs, no gap. */
+	KUNIT_EXPECT_EQ(test, w.totals.kinds[PGW_NONE], n - 1);
+	KUNIT_EXPECT_EQ(test, w.totals.kinds[PGW_PRESENT], 1UL);
+	KUNIT_EXPECT_EQ(test, w.totals.gaps, 0UL);
 
 	KUNIT_EXPECT_TRUE(test, x->mapped);
 	KUNIT_EXPECT_EQ(test, x->phys,
@@ -211,7 +274,9 @@ static void walk_own_mm(struct kunit *test)
 static struct kunit_case mmtwin_pgwalk_cases[] = {
 	KUNIT_CASE(pte_kinds),
 	KUNIT_CASE(upper_kinds),
+	KUNIT_CASE(kernel_kinds),
 	KUNIT_CASE(swap_frames),
+	KUNIT_CASE(migration_frame_without_ad_bits),
 	KUNIT_CASE(flag_names),
 	KUNIT_CASE(index_arithmetic),
 #if MMTWIN_HAVE_KUNIT_VM_MMAP

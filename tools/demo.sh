@@ -53,6 +53,31 @@ status=0
 	--initrd "$dir/initrd.cpio" --job "$job" --out "$dir" --only "$only" \
 		--append "$(variant_append "$variant")" ||
 	status=$?
-grep -v '^@@ ' "$dir/results.txt"
+# Samples (between "@@ BEGIN samples NAME" and "@@ END samples NAME") go to
+# NAME.samples and plots in out/<job>-<variant>/; everything else is printed
+# (and kept in output.txt).
+plots="$MMTWIN_OUT/$job-$variant"
+rm -rf "$plots"
+mkdir -p "$plots"
+awk -v dir="$plots" '
+	/^@@ BEGIN samples / { file = dir "/" $4 ".samples"; next }
+	/^@@ END samples / { close(file); file = ""; next }
+	file != "" { print > file; next }
+	!/^@@ / { print }' "$dir/results.txt" | tee "$plots/output.txt"
+for samples in "$plots"/*.samples; do
+	[ -e "$samples" ] || continue
+	if "$MMTWIN_TOP/tools/plot.sh" "$samples" "$plots" >"$plots/plot.log" 2>&1; then
+		log "plots of $(basename "$samples"):"
+		sed 's/^/    /' "$plots/plot.log"
+	else
+		log "plotting $samples failed (log: $plots/plot.log)"
+		status=1
+	fi
+done
+# The walkthrough quotes the demo: is what it quotes still what it prints?
+if [ "$job" = demo ] && [ -z "$only" ] && [ "$variant" = default ]; then
+	"$MMTWIN_TOP/tools/walkthrough-check.sh" "$MMTWIN_TOP/Documentation/walkthrough.rst" \
+		"$plots/output.txt" || status=1
+fi
 log "console: $dir/console.log, results: $dir/results.txt"
 exit "$status"

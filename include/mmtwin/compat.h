@@ -183,4 +183,50 @@ static inline void mmtwin_shrinker_destroy(struct shrinker *s)
 #define MMTWIN_HAVE_KUNIT_VM_MMAP	0
 #endif
 
+/*
+ * SLUB twin: a pointer and a word changed together by one cmpxchg16b.
+ * The _local one has no lock prefix, for the per-CPU {freelist, tid}:
+ * atomic against this CPU's interrupts, all a CPU's own data needs. The
+ * kernel's this_cpu_try_cmpxchg128() may call an emulation modules cannot
+ * link to. 6.6 replaced cmpxchg_double_local() by try_cmpxchg128_local().
+ */
+union mmtwin_pair {
+	struct {
+		void *ptr;
+		unsigned long word;
+	};
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	u128 full;
+#endif
+} __aligned(2 * sizeof(void *));
+
+/* The same, locked, for a pair other CPUs change too (a slab's). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define mmtwin_cmpxchg_pair(pair, optr, oword, nptr, nword)		\
+({									\
+	union mmtwin_pair __old = { .ptr = (optr), .word = (oword) };	\
+	union mmtwin_pair __new = { .ptr = (nptr), .word = (nword) };	\
+	try_cmpxchg128(&(pair)->full, &__old.full, __new.full);		\
+})
+#define mmtwin_cmpxchg_pair_local(pair, optr, oword, nptr, nword)	\
+({									\
+	union mmtwin_pair __old = { .ptr = (optr), .word = (oword) };	\
+	union mmtwin_pair __new = { .ptr = (nptr), .word = (nword) };	\
+	try_cmpxchg128_local(&(pair)->full, &__old.full, __new.full);	\
+})
+#else
+#define mmtwin_cmpxchg_pair(pair, optr, oword, nptr, nword)		\
+	cmpxchg_double(&(pair)->ptr, &(pair)->word, optr, oword, nptr, nword)
+#define mmtwin_cmpxchg_pair_local(pair, optr, oword, nptr, nword)	\
+	cmpxchg_double_local(&(pair)->ptr, &(pair)->word, optr, oword,	\
+			     nptr, nword)
+#define system_has_cmpxchg128()	system_has_cmpxchg_double()
+#endif
+
+/* SLAB_NO_MERGE arrived in 6.5; the twin never merges caches anyway. */
+#include <linux/slab.h>
+#ifndef SLAB_NO_MERGE
+#define SLAB_NO_MERGE	0
+#endif
+
 #endif /* _MMTWIN_COMPAT_H */

@@ -23,7 +23,7 @@
 
 static unsigned int loops = 20000;
 module_param(loops, uint, 0444);
-MODULE_PARM_DESC(loops, "alloc+free pairs per order-0 test (fewer for high orders)");
+MODULE_PARM_DESC(loops, "alloc+free pairs per order-0 test, fewer for high orders (default 20000)");
 
 #define BULK		32
 #define BENCH_GFP	(GFP_KERNEL | __GFP_NOWARN)

@@ -18,7 +18,7 @@
 
 static unsigned int arena_mb = 64;
 module_param(arena_mb, uint, 0444);
-MODULE_PARM_DESC(arena_mb, "MB borrowed from the host at load (multiple of the max-order block size)");
+MODULE_PARM_DESC(arena_mb, "MB borrowed from the host at load, a multiple of the max-order block size (default 64)");
 
 struct buddy *mmtwin_buddy;
 struct mmtwin_twin mmtwin_buddy_twin = {

@@ -69,17 +69,12 @@ enum pgw_kind pgw_swp_kind(swp_entry_t entry)
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_swp_kind);
 
-enum pgw_kind pgw_pte_kind(pte_t pte)
-{
-	if (pte_none(pte))
-		return PGW_NONE;
-	/* x86 counts PROT_NONE entries as present: the page is still there. */
-	if (pte_present(pte))
-		return pte_protnone(pte) ? PGW_PROTNONE : PGW_PRESENT;
-	return pgw_swp_kind(pte_to_swp_entry(pte));
-}
-EXPORT_SYMBOL_IF_KUNIT(pgw_pte_kind);
-
+/*
+ * Above the PTE level x86 calls every leaf "bad" (pmd_bad(), pud_bad() test
+ * for a table's flags), so a leaf is told apart before the bad check; and
+ * a PMD with _PAGE_PSE counts as present even with P clear (a THP being
+ * split), as pmd_present() says.
+ */
 enum pgw_kind pgw_pmd_kind(pmd_t pmd)
 {
 	if (pmd_none(pmd))
@@ -103,6 +98,76 @@ enum pgw_kind pgw_pud_kind(pud_t pud)
 	return pud_bad(pud) ? PGW_BAD : PGW_TABLE;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_pud_kind);
+
+/* With 4-level paging the P4D is folded into the PGD: never none or bad. */
+enum pgw_kind pgw_p4d_kind(p4d_t p4d)
+{
+	if (p4d_none(p4d))
+		return PGW_NONE;
+	if (p4d_leaf(p4d))
+		return PGW_PRESENT;
+	return p4d_bad(p4d) ? PGW_BAD : PGW_TABLE;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_p4d_kind);
+
+enum pgw_kind pgw_pgd_kind(pgd_t pgd)
+{
+	if (pgd_none(pgd))
+		return PGW_NONE;
+	return pgd_bad(pgd) ? PGW_BAD : PGW_TABLE;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_pgd_kind);
+
+/**
+ * pgw_kernel_kind - an entry of the kernel's own tables, at @level
+ * @level: PGW_PGD to PGW_PMD
+ * @val: the raw entry
+ *
+ * Judged as mm/pagewalk.c judges them for ptdump (a walk without VMAs):
+ * there is no "bad" check below the P4D, and an entry with PS set is a leaf
+ * whether present or not (set_memory_np() clears P and keeps PS). A PGD or
+ * P4D entry that is bad counts as empty, as pgd_none_or_clear_bad() would
+ * make it.
+ *
+ * Return: PGW_NONE (a hole), PGW_PRESENT (a leaf: noted, not descended),
+ * PGW_TABLE (descended) or PGW_BAD (not present: neither).
+ */
+enum pgw_kind pgw_kernel_kind(enum pgw_level level, u64 val)
+{
+	bool none, leaf, present;
+
+	switch (level) {
+	case PGW_PGD:
+		none = pgd_none(__pgd(val)) || pgd_bad(__pgd(val));
+		leaf = false;
+		present = true;
+		break;
+	case PGW_P4D:
+		none = p4d_none(__p4d(val)) || p4d_bad(__p4d(val));
+		leaf = p4d_leaf(__p4d(val));
+		present = true;
+		break;
+	case PGW_PUD:
+		none = pud_none(__pud(val));
+		leaf = pud_leaf(__pud(val));
+		present = pud_present(__pud(val));
+		break;
+	case PGW_PMD:
+		none = pmd_none(__pmd(val));
+		leaf = pmd_leaf(__pmd(val));
+		present = pmd_present(__pmd(val));
+		break;
+	default:
+		WARN_ON_ONCE(1);
+		return PGW_BAD;
+	}
+	if (none)
+		return PGW_NONE;
+	if (leaf)
+		return PGW_PRESENT;
+	return present ? PGW_TABLE : PGW_BAD;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_kernel_kind);
 
 /*
  * The PFN field of a pagemap record for a swap-type entry, as

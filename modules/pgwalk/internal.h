@@ -4,6 +4,7 @@
  *
  * entry.c   what one page-table entry means (kind, flags, pagemap record)
  * walk.c    the descent PGD -> P4D -> PUD -> PMD -> PTE over a user mm
+ * xlate.c   one address, level by level: a client of walk.c
  * kdump.c   the kernel's own tables, printed like x86's ptdump
  * debugfs.c, main.c   the glue
  *
@@ -16,6 +17,8 @@
 #include <linux/bits.h>
 #include <linux/mm_types.h>
 #include <linux/pgtable.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
 #include <linux/types.h>
 
 struct seq_file;
@@ -69,8 +72,10 @@ struct pgw_totals {
 	unsigned long hugetlb;		/* hugetlb pages, base pages */
 	unsigned long swap;		/* real swap entries (Swap, VmSwap) */
 	unsigned long nonswap;		/* migration, device, marker entries */
-	unsigned long kinds[PGW_NR_KINDS];	/* leaf entries of each kind */
-	unsigned long retries;		/* PMD re-checks that failed */
+	unsigned long kinds[PGW_NR_KINDS];	/* entries read, of each kind */
+	unsigned long shmem_swap;	/* shmem pages in swap under holes */
+	unsigned long gaps;		/* ranges outside every VMA */
+	unsigned long retries;		/* PMDs (PUDs) read again: changed */
 	u64 ns;				/* time taken */
 };
 
@@ -82,6 +87,7 @@ struct pgw_leaf {
 	enum pgw_kind kind;
 	u64 val;			/* raw entry value, 0 for a hole */
 	u64 pme;			/* pagemap record of its first page */
+	bool in_vma;			/* false: outside every VMA */
 };
 
 /* Memory sections whose validity a walk remembers: 128 GiB on x86-64. */
@@ -89,31 +95,57 @@ struct pgw_leaf {
 
 struct pgw_walk;
 typedef int (*pgw_visit_t)(struct pgw_walk *w, const struct pgw_leaf *leaf);
+typedef void (*pgw_table_t)(struct pgw_walk *w, enum pgw_level level,
+			    unsigned long addr, u64 val);
 
 /*
- * A walk of [start, end) of @mm. @pm receives one pagemap record per page
- * from @start on (it must hold (end - start) >> PAGE_SHIFT), @visit sees each
- * leaf; either may be NULL.
+ * A walk of [start, end) of @mm, in steps (pgw_walk_step()), each under
+ * the mmap read lock. @pm receives one pagemap record per page from the
+ * step's first address on (it must hold PGW_STEP_PAGES records), @visit
+ * sees each leaf and hole, @table each table entry the descent goes
+ * through (again, if the PMD changed and was read again); any may be NULL.
  */
 struct pgw_walk {
 	struct mm_struct *mm;
 	unsigned long start, end;
 	u64 *pm;
 	pgw_visit_t visit;
+	pgw_table_t table;
 	void *priv;
 	struct pgw_totals totals;
 
-	/* Private to walk.c: last table counted at each level, */
+	/* The address pm[0] is the record of (see pgw_walk_step()). */
+	unsigned long pm_base;
+
+	/* Private to walk.c: where the next step starts, */
+	unsigned long addr;
+	/* the VMA being walked and what the descent needs of it, */
+	struct vm_area_struct *vma;
+	u64 vma_sd;			/* PGW_PM_SOFT_DIRTY or 0 */
+	bool pfnmap;			/* records are holes */
+	enum pgw_level huge_level;	/* hugetlb leaf level, or NR_LEVELS */
+	struct address_space *shmem;	/* set for a shmem VMA */
+	/* the last table counted at each level, */
 	unsigned long last_table[PGW_NR_LEVELS];
 	/* and the memory sections known to have their memmap. */
 	DECLARE_BITMAP(valid_sections, PGW_SECTIONS_CACHED);
 };
 
-/* entry.c */
+/*
+ * One step covers at most one PMD's worth of mapped address space, as
+ * pagemap_read() takes the mmap lock per PMD (PAGEMAP_WALK_SIZE); with
+ * @pm it covers at most that much address space, mapped or not.
+ */
+#define PGW_STEP_SIZE	PMD_SIZE
+#define PGW_STEP_PAGES	(PGW_STEP_SIZE >> PAGE_SHIFT)
+
+/* entry.c: the classifier, the one place that says what an entry is. */
 enum pgw_kind pgw_swp_kind(swp_entry_t entry);
-enum pgw_kind pgw_pte_kind(pte_t pte);
 enum pgw_kind pgw_pmd_kind(pmd_t pmd);
 enum pgw_kind pgw_pud_kind(pud_t pud);
+enum pgw_kind pgw_p4d_kind(p4d_t p4d);
+enum pgw_kind pgw_pgd_kind(pgd_t pgd);
+enum pgw_kind pgw_kernel_kind(enum pgw_level level, u64 val);
 const char *pgw_kind_name(enum pgw_kind kind);
 const char *pgw_level_name(enum pgw_level level);
 int pgw_flags_str(u64 val, enum pgw_level level, bool leaf, char *buf, size_t size);
@@ -121,9 +153,26 @@ unsigned int pgw_index(unsigned long addr, enum pgw_level level, bool la57);
 unsigned int pgw_level_shift(enum pgw_level level, bool la57);
 u64 pgw_swp_frame(swp_entry_t entry);
 
-/* walk.c */
+/*
+ * A PTE, or a hugetlb entry (a huge PTE at the PMD or PUD level). Inline:
+ * the walk's hot loop classifies every PTE with it. x86 counts PROT_NONE
+ * (and NUMA-hinting) entries as present: the page is still there.
+ */
+static __always_inline enum pgw_kind pgw_pte_kind(pte_t pte)
+{
+	if (pte_present(pte))
+		return pte_protnone(pte) ? PGW_PROTNONE : PGW_PRESENT;
+	if (pte_none(pte))
+		return PGW_NONE;
+	return pgw_swp_kind(pte_to_swp_entry(pte));
+}
+
+/* walk.c: the descent, the one way down the tables of a user mm. */
+void pgw_walk_begin(struct pgw_walk *w);
+int pgw_walk_step(struct pgw_walk *w);
 int pgw_walk_range(struct pgw_walk *w);
 struct mm_struct *pgw_get_mm(struct pid *pid);
+extern unsigned int pgw_test_widen_us;
 
 /* xlate.c: one address, level by level, the way the MMU resolves it. */
 struct pgw_step {

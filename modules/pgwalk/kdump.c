@@ -12,8 +12,12 @@
  * which init_mm leaves empty: we report it empty too. init_mm has no user
  * half, so that is one hole.
  *
+ * Entries are judged by entry.c's pgw_kernel_kind(), as mm/pagewalk.c
+ * judges them for ptdump.
+ *
  * How they are read: ptdump holds init_mm's mmap lock and the memory
- * hotplug lock, neither of which a module can reach. We copy each table
+ * hotplug lock, neither of which a module can reach (init_mm and
+ * get_online_mems() are not exported). We copy each table
  * with copy_from_kernel_nofault() instead, so a table freed under us
  * (memory hot-remove, a vmalloc huge mapping replacing a PTE table) gives
  * -EFAULT or a stale snapshot, never an oops. See Documentation/pgwalk.rst.
@@ -309,26 +313,17 @@ static int table_memo(struct kdump *k, int level, u64 entry,
 static int upper_entry(struct kdump *k, int level, u64 val,
 		       unsigned long addr, unsigned long next)
 {
-	bool none, leaf, present;
+	enum pgw_kind kind = pgw_kernel_kind(level, val);
 
-	if (level == PGW_PUD) {
-		none = pud_none(__pud(val));
-		leaf = pud_leaf(__pud(val));
-		present = pud_present(__pud(val));
-	} else {
-		none = pmd_none(__pmd(val));
-		leaf = pmd_leaf(__pmd(val));
-		present = pmd_present(__pmd(val));
-	}
-	if (none) {
+	if (kind == PGW_NONE) {
 		note(k, addr, level, 0);
 		return 0;
 	}
 	effective(k, level, val);
-	if (leaf)
+	if (kind == PGW_PRESENT)
 		note(k, addr, level, val);
 	/* mm/pagewalk.c does not descend into leaves or non-present entries. */
-	if (leaf || !present)
+	if (kind != PGW_TABLE)
 		return 0;
 	return table_memo(k, level + 1, val, addr, next);
 }
@@ -338,13 +333,14 @@ static int p4d_entry(struct kdump *k, u64 val, unsigned long addr,
 		     unsigned long next)
 {
 	int depth = pgtable_l5_enabled() ? PGW_P4D : PGW_PGD;
+	enum pgw_kind kind = pgw_kernel_kind(PGW_P4D, val);
 
-	if (p4d_none(__p4d(val)) || p4d_bad(__p4d(val))) {
+	if (kind == PGW_NONE) {
 		note(k, addr, depth, 0);
 		return 0;
 	}
 	effective(k, PGW_P4D, val);
-	if (p4d_leaf(__p4d(val))) {
+	if (kind == PGW_PRESENT) {
 		note(k, addr, PGW_P4D, val);
 		return 0;
 	}
@@ -392,7 +388,7 @@ static int walk_pgd(struct kdump *k, const pgd_t *pgd, unsigned long addr,
 		if (IS_ENABLED(CONFIG_MODIFY_LDT_SYSCALL) &&
 		    pgd_index(addr) == pgd_index(LDT_BASE_ADDR))
 			val = 0;
-		if (pgd_none(__pgd(val)) || pgd_bad(__pgd(val))) {
+		if (pgw_kernel_kind(PGW_PGD, val) == PGW_NONE) {
 			note(k, addr, PGW_PGD, 0);
 		} else {
 			effective(k, PGW_PGD, val);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Text a person reads: runs of like entries over a range, the translation
- * of one address, the totals of a walk. Entry values and PFNs are shown
- * (debugfs is root only, and pagemap shows PFNs to CAP_SYS_ADMIN too);
- * kernel virtual addresses never are.
+ * of one address, the totals of a walk. Entry values and PFNs are shown:
+ * the files that print them are opened only with CAP_SYS_ADMIN and
+ * CAP_SYS_PTRACE (debugfs.c), as pagemap shows PFNs to CAP_SYS_ADMIN only.
+ * The user address space is printed here; the kernel's own addresses are
+ * printed by kdump.c, behind CAP_SYS_ADMIN and lockdown.
  */
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -70,8 +72,7 @@ static void flush(struct pgw_text *t)
 	seq_printf(t->m, "0x%016lx-0x%016lx %8lu %s %-16s",
 		   l->addr, t->end, (t->end - l->addr) >> PAGE_SHIFT,
 		   pgw_level_name(l->level),
-		   l->kind == PGW_NONE && !l->pme ? "unmapped" :
-		   pgw_kind_name(l->kind));
+		   l->in_vma ? pgw_kind_name(l->kind) : "unmapped");
 	if (l->pme & PGW_PM_PRESENT)
 		seq_printf(t->m, " pfn 0x%llx", leaf_pfn(l));
 	else if (l->pme & PGW_PM_SWAP)
@@ -87,7 +88,7 @@ static bool same_run(const struct pgw_text *t, const struct pgw_leaf *l)
 	u64 mask = PTE_FLAGS_MASK;
 
 	if (!t->open || l->addr != t->end || l->level != f->level ||
-	    l->kind != f->kind)
+	    l->kind != f->kind || l->in_vma != f->in_vma)
 		return false;
 	if ((l->pme & ~PGW_PM_PFRAME_MASK) != (f->pme & ~PGW_PM_PFRAME_MASK))
 		return false;
@@ -164,7 +165,8 @@ void pgw_show_xlate(struct seq_file *m, const struct pgw_xlate *x)
 	else
 		seq_puts(m, "phys none\n");
 	pgw_pme_str(x->pme, bits, sizeof(bits));
-	seq_printf(m, "pagemap 0x%016llx %s\n", x->pme, bits);
+	seq_printf(m, "pagemap 0x%016llx %s%s\n", x->pme, bits,
+		   x->vm_flags & VM_PFNMAP ? " (pfnmap: a hole to pagemap)" : "");
 }
 
 void pgw_show_totals(struct seq_file *m, const struct pgw_walk *w)
@@ -180,7 +182,8 @@ void pgw_show_totals(struct seq_file *m, const struct pgw_walk *w)
 	seq_printf(m, "anon_huge_kb %lu\n", t->anon_pmd * (PMD_SIZE >> 10));
 	seq_printf(m, "file_huge_kb %lu\n", t->file_pmd * (PMD_SIZE >> 10));
 	seq_printf(m, "hugetlb_kb %lu\n", t->hugetlb * kb);
-	seq_printf(m, "swap_kb %lu\n", t->swap * kb);
+	/* smaps' Swap: swap entries, and shmem pages swapped out under holes. */
+	seq_printf(m, "swap_kb %lu\n", (t->swap + t->shmem_swap) * kb);
 	seq_printf(m, "nonswap_entries %lu\n", t->nonswap);
 	/*
 	 * VmPTE counts PTE, PMD and PUD tables (mm_pgtables_bytes()),
@@ -200,6 +203,7 @@ void pgw_show_totals(struct seq_file *m, const struct pgw_walk *w)
 		strreplace(key, '-', '_');
 		seq_printf(m, "entries_%s %lu\n", key, t->kinds[i]);
 	}
+	seq_printf(m, "unmapped_ranges %lu\n", t->gaps);
 	seq_printf(m, "retries %lu\n", t->retries);
 	seq_printf(m, "time_ns %llu\n", t->ns);
 }

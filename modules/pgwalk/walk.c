@@ -1,25 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The walk: PGD -> P4D -> PUD -> PMD -> PTE over the VMAs of a user mm,
- * producing what /proc/PID/pagemap produces for the same range, without
- * walk_page_range() (not exported). Why each step is safe is written down
- * in Documentation/pgwalk.rst ("Locking").
+ * The descent: PGD -> P4D -> PUD -> PMD -> PTE over the VMAs of a user mm.
+ * It is the one way down the tables: the records, the text, the totals and
+ * the translation (xlate.c) are all clients of it, and every entry it reads
+ * is classified by entry.c alone. It produces what /proc/PID/pagemap
+ * produces for the same range, without walk_page_range() (not exported).
+ * Why each step is safe is written down in Documentation/pgwalk.rst
+ * ("Locking").
  *
- * Rules the caller keeps: mmap_read_lock(w->mm) held across
- * pgw_walk_range(), w->start and w->end page aligned, inside the task size.
+ * Rules the caller keeps: mmap_read_lock(w->mm) held across each
+ * pgw_walk_step(), w->start and w->end page aligned, inside the task size.
  */
+#include <linux/delay.h>
 #include <linux/hugetlb.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
+#include <linux/shmem_fs.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
 
 #include <mmtwin/compat.h>
 #include "internal.h"
+
+/*
+ * Test only (the knob exists with KUnit kernels): spin this long between
+ * reading a PMD and taking its PTE lock, so that a stress test can make a
+ * page-table retraction land in that window and see the re-check fail.
+ */
+unsigned int pgw_test_widen_us;
+
+static void widen_window(void)
+{
+	if (IS_ENABLED(CONFIG_KUNIT)) {
+		unsigned int us = READ_ONCE(pgw_test_widen_us);
+
+		if (unlikely(us))
+			udelay(us);
+	}
+}
 
 /* Page tables are counted once even when two VMAs share them. */
 static void count_table(struct pgw_walk *w, enum pgw_level level,
@@ -33,30 +56,66 @@ static void count_table(struct pgw_walk *w, enum pgw_level level,
 
 static u64 *pm_slot(struct pgw_walk *w, unsigned long addr)
 {
-	return w->pm + ((addr - w->start) >> PAGE_SHIFT);
+	return w->pm + ((addr - w->pm_base) >> PAGE_SHIFT);
+}
+
+/* A table entry the descent goes through, for the translation. */
+static void through(struct pgw_walk *w, enum pgw_level level,
+		    unsigned long addr, u64 val)
+{
+	if (w->table)
+		w->table(w, level, addr, val);
 }
 
 static int visit(struct pgw_walk *w, unsigned long addr, unsigned long end,
 		 enum pgw_level level, enum pgw_kind kind, u64 val, u64 pme)
 {
 	struct pgw_leaf leaf = {
-		.addr = addr, .end = end, .level = level,
-		.kind = kind, .val = val, .pme = pme,
+		.addr = addr, .end = end, .level = level, .kind = kind,
+		.val = val, .pme = pme, .in_vma = w->vma != NULL,
 	};
 
-	w->totals.kinds[kind]++;
 	return w->visit ? w->visit(w, &leaf) : 0;
 }
 
 /*
- * Nothing mapped at [addr, end): outside any VMA the record is 0, inside a
- * VMA it still carries the VMA's soft-dirty state, as pagemap_pte_hole()
+ * Swapped-out shmem pages leave no swap entry in the page table: the page
+ * cache holds it. smaps adds them to Swap for every hole and empty PTE of
+ * a shmem VMA (smaps_pte_hole(), counting like shmem_partial_swap_usage());
+ * so do we. Called under the PTE lock for one page: no rescheduling.
+ */
+static unsigned long shmem_swapped(struct pgw_walk *w, unsigned long addr,
+				   unsigned long end)
+{
+	XA_STATE(xas, &w->shmem->i_pages, linear_page_index(w->vma, addr));
+	pgoff_t last = linear_page_index(w->vma, end) - 1;
+	unsigned long n = 0;
+	void *entry;
+
+	rcu_read_lock();
+	xas_for_each(&xas, entry, last) {
+		if (xas_retry(&xas, entry))
+			continue;
+		if (xa_is_value(entry))
+			n += 1UL << xas_get_order(&xas);
+		if (xas.xa_index == last)
+			break;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Nothing mapped at [addr, end): an empty or bad entry of @kind at @level
+ * (pagemap retries a bad PMD until it reads none: the same hole), or,
+ * without a VMA, a gap between VMAs whose tables are never read. The
+ * record carries only the VMA's soft-dirty state, as pagemap_pte_hole()
  * reports it.
  */
-static int hole(struct pgw_walk *w, struct vm_area_struct *vma,
-		unsigned long addr, unsigned long end, enum pgw_level level)
+static int hole(struct pgw_walk *w, unsigned long addr, unsigned long end,
+		enum pgw_level level, enum pgw_kind kind, u64 val)
 {
-	u64 pme = (vma && (vma->vm_flags & VM_SOFTDIRTY)) ? PGW_PM_SOFT_DIRTY : 0;
+	u64 pme = w->vma_sd;
 	unsigned long n = (end - addr) >> PAGE_SHIFT;
 
 	if (w->pm) {
@@ -67,7 +126,13 @@ static int hole(struct pgw_walk *w, struct vm_area_struct *vma,
 			p[i] = pme;
 	}
 	w->totals.pages += n;
-	return visit(w, addr, end, level, PGW_NONE, 0, pme);
+	if (w->vma)
+		w->totals.kinds[kind]++;
+	else
+		w->totals.gaps++;
+	if (w->shmem)
+		w->totals.shmem_swap += shmem_swapped(w, addr, end);
+	return visit(w, addr, end, level, kind, val, pme);
 }
 
 /*
@@ -116,7 +181,6 @@ static __always_inline u64 present_pte(struct pgw_walk *w, pte_t pte)
 		pme |= PGW_PM_SOFT_DIRTY;
 	if (pte_uffd_wp(pte))
 		pme |= PGW_PM_UFFD_WP;
-	w->totals.kinds[pte_protnone(pte) ? PGW_PROTNONE : PGW_PRESENT]++;
 	if (pte_special(pte) || !pfn_has_page(w, pfn)) {
 		w->totals.present_special++;
 		return pme;
@@ -131,7 +195,6 @@ static u64 swap_pte(struct pgw_walk *w, pte_t pte)
 	swp_entry_t entry = pte_to_swp_entry(pte);
 	u64 pme = PGW_PM_SWAP;
 
-	w->totals.kinds[pgw_swp_kind(entry)]++;
 	if (pte_swp_soft_dirty(pte))
 		pme |= PGW_PM_SOFT_DIRTY;
 	if (pte_swp_uffd_wp(pte))
@@ -153,46 +216,44 @@ static u64 swap_pte(struct pgw_walk *w, pte_t pte)
 	return pme | (pgw_swp_frame(entry) & PGW_PM_PFRAME_MASK);
 }
 
-static int visit_pte(struct pgw_walk *w, unsigned long addr, pte_t pte, u64 pme)
-{
-	struct pgw_leaf leaf = {
-		.addr = addr, .end = addr + PAGE_SIZE, .level = PGW_PTE,
-		.kind = pgw_pte_kind(pte), .val = pte_val(pte), .pme = pme,
-	};
-
-	return w->visit(w, &leaf);
-}
-
 /*
  * The entries of one PTE table, PTL held. This loop is the walk's hot
- * path (512 times per table): the common cases are inline, the visitor
- * and the kind of each entry are only worked out when someone asks.
+ * path (512 times per table): the classifier is inline, the visitor is
+ * only called when someone asks. A VM_PFNMAP VMA is read (the translation
+ * shows what the MMU sees) but recorded as a hole, as walk_page_test()
+ * makes pagemap skip it.
  */
-static int pte_entries(struct pgw_walk *w, struct vm_area_struct *vma,
-		       pte_t *ptep, unsigned long addr, unsigned long end)
+static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
+		       unsigned long end)
 {
-	u64 vma_sd = (vma->vm_flags & VM_SOFTDIRTY) ? PGW_PM_SOFT_DIRTY : 0;
 	u64 *out = w->pm ? pm_slot(w, addr) : NULL;
 	int err = 0;
 
 	for (; addr < end; addr += PAGE_SIZE, ptep++) {
 		pte_t pte = ptep_get(ptep);
+		enum pgw_kind kind = pgw_pte_kind(pte);
 		u64 pme;
 
-		if (pte_present(pte)) {
+		w->totals.kinds[kind]++;
+		if (kind == PGW_PRESENT || kind == PGW_PROTNONE) {
 			pme = present_pte(w, pte);
-		} else if (pte_none(pte)) {
-			w->totals.kinds[PGW_NONE]++;
+		} else if (kind == PGW_NONE) {
 			pme = 0;
+			if (unlikely(w->shmem))
+				w->totals.shmem_swap +=
+					shmem_swapped(w, addr, addr + PAGE_SIZE);
 		} else {
 			pme = swap_pte(w, pte);
 		}
-		pme |= vma_sd;
+		if (unlikely(w->pfnmap))
+			pme = 0;
+		pme |= w->vma_sd;
 		if (out)
 			*out++ = pme;
 		w->totals.pages++;
 		if (w->visit) {
-			err = visit_pte(w, addr, pte, pme);
+			err = visit(w, addr, addr + PAGE_SIZE, PGW_PTE, kind,
+				    pte_val(pte), pme);
 			if (err)
 				break;
 		}
@@ -201,33 +262,42 @@ static int pte_entries(struct pgw_walk *w, struct vm_area_struct *vma,
 }
 
 /*
- * A PTE table, mapped the way __pte_offset_map_lock() does it: under RCU,
- * because since 6.5 khugepaged may retract a file-backed PTE table without
- * the mmap lock and frees it with pte_free_defer() (an RCU callback); then
- * under the table's own lock, re-checking that the PMD still points to it.
- * Return -EAGAIN if it changed: the caller reads the PMD again.
+ * The PTE table *@pmdp points to, mapped and locked the way
+ * __pte_offset_map_lock() does it, in its order: enter RCU, read the PMD,
+ * check that it points to a table, take that table's lock, and check the
+ * PMD still holds the value read. Since 6.5 khugepaged may retract a
+ * file-backed PTE table without the mmap lock and frees it (and its split
+ * lock) with pte_free_defer(), an RCU callback: only a PMD read inside the
+ * RCU section names a table that cannot be freed before we lock it. Every
+ * descent to a PTE (the walk, the translation) comes through here.
+ *
+ * Return: what pte_entries() returned, or -EAGAIN if the PMD no longer
+ * points to that table: the caller reads it again, as walk_pmd_range()
+ * does on ACTION_AGAIN.
  */
-static int pte_table(struct pgw_walk *w, struct vm_area_struct *vma,
-		     pmd_t *pmdp, pmd_t pmdval, unsigned long addr,
+static int pte_table(struct pgw_walk *w, pmd_t *pmdp, unsigned long addr,
 		     unsigned long end)
 {
 	spinlock_t *ptl;
-	pte_t *ptep;
-	int err = 0;
+	pmd_t pmdval;
+	int err = -EAGAIN;
 
 	rcu_read_lock();
+	pmdval = mmtwin_pmdp_get_lockless(pmdp);
+	if (unlikely(pgw_pmd_kind(pmdval) != PGW_TABLE))
+		goto out_rcu;
 	ptl = pte_lockptr(w->mm, &pmdval);
+	widen_window();
 	spin_lock(ptl);
-	if (!pmd_same(pmdval, mmtwin_pmdp_get_lockless(pmdp))) {
-		spin_unlock(ptl);
-		rcu_read_unlock();
-		w->totals.retries++;
-		return -EAGAIN;
-	}
+	if (unlikely(!pmd_same(pmdval, mmtwin_pmdp_get_lockless(pmdp))))
+		goto out_unlock;
+	through(w, PGW_PMD, addr, pmd_val(pmdval));
 	count_table(w, PGW_PTE, pmd_pfn(pmdval));
-	ptep = pte_offset_kernel(&pmdval, addr);
-	err = pte_entries(w, vma, ptep, addr, end);
+	/* x86-64 has no highmem: a PTE table is always in the direct map. */
+	err = pte_entries(w, pte_offset_kernel(&pmdval, addr), addr, end);
+out_unlock:
 	spin_unlock(ptl);
+out_rcu:
 	rcu_read_unlock();
 	return err;
 }
@@ -236,13 +306,13 @@ static int pte_table(struct pgw_walk *w, struct vm_area_struct *vma,
  * A PMD-mapped THP or a PMD migration entry, as pagemap_pmd_range().
  * Returns the record of the first page.
  */
-static u64 pmd_leaf_records(struct pgw_walk *w, struct vm_area_struct *vma,
-			    pmd_t pmd, unsigned long addr, unsigned long end)
+static u64 pmd_leaf_records(struct pgw_walk *w, pmd_t pmd, unsigned long addr,
+			    unsigned long end)
 {
 	unsigned int idx = (addr & ~PMD_MASK) >> PAGE_SHIFT;
-	struct folio *folio = NULL;
-	struct page *page = NULL;
-	u64 flags = 0, frame = 0, step = 0, first = 0;
+	u64 flags = w->vma_sd, frame, step, first = 0;
+	struct folio *folio;
+	struct page *page;
 	unsigned long a;
 
 	if (pmd_present(pmd)) {
@@ -265,13 +335,10 @@ static u64 pmd_leaf_records(struct pgw_walk *w, struct vm_area_struct *vma,
 		frame = pgw_swp_frame(entry) + ((u64)idx << MAX_SWAPFILES_SHIFT);
 		step = 1ULL << MAX_SWAPFILES_SHIFT;
 		page = pfn_to_page(swp_offset_pfn(entry));
-		w->totals.nonswap++;
 	}
 	folio = page_folio(page);
 	if (!folio_test_anon(folio))
 		flags |= PGW_PM_FILE;
-	if (vma->vm_flags & VM_SOFTDIRTY)
-		flags |= PGW_PM_SOFT_DIRTY;
 
 	for (a = addr; a < end; a += PAGE_SIZE, idx++, frame += step) {
 		u64 pme = flags | (frame & PGW_PM_PFRAME_MASK);
@@ -283,7 +350,6 @@ static u64 pmd_leaf_records(struct pgw_walk *w, struct vm_area_struct *vma,
 			first = pme;
 		if (w->pm)
 			*pm_slot(w, a) = pme;
-		w->totals.pages++;
 	}
 	return first;
 }
@@ -297,15 +363,27 @@ static bool huge_zero(struct folio *folio)
 	return !folio_test_anon(folio) && !READ_ONCE(folio->mapping);
 }
 
-/* As smaps_pmd_entry() counts Rss and AnonHugePages (migration too). */
-static void count_pmd_leaf(struct pgw_walk *w, pmd_t pmd)
+/*
+ * As smaps_pmd_entry() counts Rss and AnonHugePages (migration too) of
+ * the pages [addr, end) of the PMD: vm_normal_page_pmd() gives no page
+ * for the huge zero page and for devmap (DAX) PMDs, so neither is in Rss.
+ */
+static void count_pmd_leaf(struct pgw_walk *w, pmd_t pmd, unsigned long addr,
+			   unsigned long end)
 {
+	unsigned long n = (end - addr) >> PAGE_SHIFT;
 	struct folio *folio;
 
-	if (pmd_present(pmd))
+	if (pmd_present(pmd) && pmd_devmap(pmd)) {
+		w->totals.present_special += n;
+		return;
+	}
+	if (pmd_present(pmd)) {
 		folio = page_folio(pmd_page(pmd));
-	else
+	} else {
+		w->totals.nonswap++;
 		folio = page_folio(pfn_to_page(swp_offset_pfn(pmd_to_swp_entry(pmd))));
+	}
 	/*
 	 * An anonymous (or huge zero) PMD mapping keeps a PTE table deposited
 	 * for a later split (pgtable_trans_huge_deposit()); VmPTE counts it.
@@ -313,200 +391,57 @@ static void count_pmd_leaf(struct pgw_walk *w, pmd_t pmd)
 	if (huge_zero(folio) || folio_test_anon(folio))
 		w->totals.deposited++;
 	if (huge_zero(folio)) {
-		w->totals.present_special += HPAGE_PMD_NR;
+		w->totals.present_special += n;
 		return;
 	}
-	w->totals.present += HPAGE_PMD_NR;
+	w->totals.present += n;
 	if (folio_test_anon(folio))
 		w->totals.anon_pmd++;
 	else
 		w->totals.file_pmd++;
 }
 
-/* Under the PMD lock the huge entry cannot be split, zapped or freed. */
-static int huge_pmd(struct pgw_walk *w, struct vm_area_struct *vma,
-		    pmd_t *pmdp, pmd_t pmdval, unsigned long addr,
-		    unsigned long end)
+/*
+ * A huge PMD the descent read as @seen, of @kind. Under the PMD lock the
+ * entry cannot be split, zapped or freed; if it changed since, -EAGAIN
+ * and the caller reads it again. A pfnmap's huge PMD has no struct page
+ * to look at: a hole to pagemap, special to the totals.
+ */
+static int huge_pmd(struct pgw_walk *w, pmd_t *pmdp, pmd_t seen,
+		    enum pgw_kind kind, unsigned long addr, unsigned long end)
 {
 	spinlock_t *ptl = pmd_lock(w->mm, pmdp);
 	pmd_t pmd = READ_ONCE(*pmdp);
-	u64 first;
+	unsigned long n = (end - addr) >> PAGE_SHIFT;
+	u64 first = w->vma_sd;
 
-	if (!pmd_same(pmd, pmdval)) {
+	if (!pmd_same(pmd, seen)) {
 		spin_unlock(ptl);
-		w->totals.retries++;
 		return -EAGAIN;
 	}
-	first = pmd_leaf_records(w, vma, pmd, addr, end);
-	count_pmd_leaf(w, pmd);
+	if (w->pfnmap) {
+		w->totals.present_special += n;
+		if (w->pm)
+			memset64(pm_slot(w, addr), first, n);
+	} else {
+		first = pmd_leaf_records(w, pmd, addr, end);
+		count_pmd_leaf(w, pmd, addr, end);
+	}
 	spin_unlock(ptl);
-
-	return visit(w, addr, end, PGW_PMD, pgw_pmd_kind(pmd), pmd_val(pmd), first);
-}
-
-static int pmd_range(struct pgw_walk *w, struct vm_area_struct *vma,
-		     pud_t pudval, unsigned long addr, unsigned long end)
-{
-	pmd_t *pmdp = pmd_offset(&pudval, addr);
-	unsigned long next;
-	int err = 0;
-
-	count_table(w, PGW_PMD, pud_pfn(pudval));
-	do {
-		pmd_t pmdval;
-
-		next = pmd_addr_end(addr, end);
-again:
-		pmdval = mmtwin_pmdp_get_lockless(pmdp);
-		if (pmd_none(pmdval))
-			err = hole(w, vma, addr, next, PGW_PMD);
-		else if (pmd_leaf(pmdval) || is_pmd_migration_entry(pmdval))
-			err = huge_pmd(w, vma, pmdp, pmdval, addr, next);
-		else if (!pmd_present(pmdval) || pmd_bad(pmdval))
-			/* pagemap retries until it reads none: the same hole */
-			err = hole(w, vma, addr, next, PGW_PMD);
-		else
-			err = pte_table(w, vma, pmdp, pmdval, addr, next);
-		if (err == -EAGAIN) {
-			cond_resched();
-			goto again;
-		}
-		if (err)
-			break;
-		cond_resched();
-	} while (pmdp++, addr = next, addr != end);
-	return err;
-}
-
-/*
- * A 1 GiB leaf outside hugetlb (device DAX). walk_page_range() would split
- * it; we report what the MMU sees, under the PUD lock.
- */
-static int huge_pud(struct pgw_walk *w, struct vm_area_struct *vma,
-		    pud_t *pudp, unsigned long addr, unsigned long end)
-{
-	spinlock_t *ptl = pud_lock(w->mm, pudp);
-	pud_t pud = READ_ONCE(*pudp);
-	u64 frame = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
-	u64 flags = PGW_PM_PRESENT | PGW_PM_FILE;
-	unsigned long a;
-
-	if (vma->vm_flags & VM_SOFTDIRTY)
-		flags |= PGW_PM_SOFT_DIRTY;
-	for (a = addr; w->pm && a < end; a += PAGE_SIZE, frame++)
-		*pm_slot(w, a) = flags | frame;
-	w->totals.pages += (end - addr) >> PAGE_SHIFT;
-	w->totals.present_special += (end - addr) >> PAGE_SHIFT;
-	spin_unlock(ptl);
-	return visit(w, addr, end, PGW_PUD, pgw_pud_kind(pud), pud_val(pud),
-		     flags | (frame & PGW_PM_PFRAME_MASK));
-}
-
-/*
- * PUD and PMD tables under a VMA are freed only by free_pgtables(), which
- * runs under the mmap write lock or after the VMA left the tree; we hold
- * the read lock and only walk inside VMAs we found under it.
- */
-static int pud_range(struct pgw_walk *w, struct vm_area_struct *vma,
-		     p4d_t p4dval, unsigned long addr, unsigned long end)
-{
-	pud_t *pudp = pud_offset(&p4dval, addr);
-	unsigned long next;
-	int err = 0;
-
-	count_table(w, PGW_PUD, p4d_pfn(p4dval));
-	do {
-		pud_t pudval = READ_ONCE(*pudp);
-
-		next = pud_addr_end(addr, end);
-		if (pud_none(pudval) || !pud_present(pudval) || pud_bad(pudval))
-			err = hole(w, vma, addr, next, PGW_PUD);
-		else if (pud_leaf(pudval))
-			err = huge_pud(w, vma, pudp, addr, next);
-		else
-			err = pmd_range(w, vma, pudval, addr, next);
-		if (err)
-			break;
-	} while (pudp++, addr = next, addr != end);
-	return err;
-}
-
-static int p4d_range(struct pgw_walk *w, struct vm_area_struct *vma,
-		     pgd_t *pgdp, unsigned long addr, unsigned long end)
-{
-	p4d_t *p4dp = p4d_offset(pgdp, addr);
-	unsigned long next;
-	int err = 0;
-
-	/* A folded P4D is the PGD entry itself, not a table of its own. */
-	if (pgtable_l5_enabled())
-		count_table(w, PGW_P4D, pgd_pfn(*pgdp));
-	do {
-		p4d_t p4dval = READ_ONCE(*p4dp);
-
-		next = p4d_addr_end(addr, end);
-		if (p4d_none(p4dval) || p4d_bad(p4dval))
-			err = hole(w, vma, addr, next, PGW_P4D);
-		else
-			err = pud_range(w, vma, p4dval, addr, next);
-		if (err)
-			break;
-	} while (p4dp++, addr = next, addr != end);
-	return err;
-}
-
-static int pgd_range(struct pgw_walk *w, struct vm_area_struct *vma,
-		     unsigned long addr, unsigned long end)
-{
-	pgd_t *pgdp = pgd_offset(w->mm, addr);
-	unsigned long next;
-	int err = 0;
-
-	do {
-		next = pgd_addr_end(addr, end);
-		if (pgd_none(READ_ONCE(*pgdp)) || pgd_bad(READ_ONCE(*pgdp)))
-			err = hole(w, vma, addr, next, PGW_PGD);
-		else
-			err = p4d_range(w, vma, pgdp, addr, next);
-		if (err)
-			break;
-	} while (pgdp++, addr = next, addr != end);
-	return err;
+	w->totals.pages += n;
+	w->totals.kinds[kind]++;
+	return visit(w, addr, end, PGW_PMD, kind, pmd_val(pmd), first);
 }
 
 /*
  * hugetlb: one entry per huge page, at the PMD (2 MiB) or PUD (1 GiB)
- * level, read as pagemap_hugetlb_range() reads it. The caller holds the
+ * level, read as pagemap_hugetlb_range() reads it. vma_range() holds the
  * file's i_mmap lock, which keeps a shared PMD table from being unshared
- * (huge_pmd_unshare() needs it for writing) and zaps away.
+ * (huge_pmd_unshare() needs it for writing) and zapped away.
  */
-static pte_t *hugetlb_entry(struct pgw_walk *w, unsigned long addr,
-			    unsigned long sz)
+static u64 hugetlb_flags(struct pgw_walk *w, pte_t *ptep, pte_t pte)
 {
-	pgd_t *pgdp = pgd_offset(w->mm, addr);
-	p4d_t *p4dp;
-	pud_t *pudp;
-	pud_t pud;
-
-	if (pgd_none(READ_ONCE(*pgdp)))
-		return NULL;
-	p4dp = p4d_offset(pgdp, addr);
-	if (p4d_none(READ_ONCE(*p4dp)))
-		return NULL;
-	pudp = pud_offset(p4dp, addr);
-	count_table(w, PGW_PUD, PHYS_PFN(__pa(pudp)));
-	if (sz == PUD_SIZE)
-		return (pte_t *)pudp;
-	pud = READ_ONCE(*pudp);
-	if (pud_none(pud) || !pud_present(pud) || pud_leaf(pud))
-		return NULL;
-	count_table(w, PGW_PMD, pud_pfn(pud));
-	return (pte_t *)pmd_offset(pudp, addr);
-}
-
-static u64 hugetlb_flags(struct vm_area_struct *vma, pte_t *ptep, pte_t pte)
-{
-	u64 flags = (vma->vm_flags & VM_SOFTDIRTY) ? PGW_PM_SOFT_DIRTY : 0;
+	u64 flags = w->vma_sd;
 
 	if (pte_present(pte)) {
 		struct folio *folio = page_folio(pte_page(pte));
@@ -524,44 +459,226 @@ static u64 hugetlb_flags(struct vm_area_struct *vma, pte_t *ptep, pte_t pte)
 	return flags;
 }
 
-static int hugetlb_range(struct pgw_walk *w, struct vm_area_struct *vma,
-			 unsigned long addr, unsigned long end)
+static unsigned long huge_pfn(pte_t pte, enum pgw_level level)
 {
-	unsigned long sz = huge_page_size(hstate_vma(vma));
-	enum pgw_level level = sz == PUD_SIZE ? PGW_PUD : PGW_PMD;
+	/* A huge leaf keeps PAT in bit 12: pte_pfn() would count it. */
+	if (level == PGW_PUD)
+		return pud_pfn(__pud(pte_val(pte)));
+	return pmd_pfn(__pmd(pte_val(pte)));
+}
+
+static int hugetlb_leaf(struct pgw_walk *w, pte_t *ptep, enum pgw_level level,
+			unsigned long addr, unsigned long end)
+{
+	unsigned long size = level == PGW_PUD ? PUD_SIZE : PMD_SIZE;
+	unsigned long n = (end - addr) >> PAGE_SHIFT;
+	pte_t pte = ptep_get(ptep);
+	enum pgw_kind kind = pgw_pte_kind(pte);
+	u64 flags, frame = 0, step = 0, first;
+	unsigned long a;
+
+	if (kind == PGW_NONE)
+		return hole(w, addr, end, level, kind, 0);
+	flags = hugetlb_flags(w, ptep, pte);
+	if (flags & PGW_PM_PRESENT) {
+		frame = huge_pfn(pte, level) + ((addr & (size - 1)) >> PAGE_SHIFT);
+		step = 1;
+		w->totals.hugetlb += n;
+	}
+	first = flags | frame;
+	for (a = addr; w->pm && a < end; a += PAGE_SIZE, frame += step)
+		*pm_slot(w, a) = flags | frame;
+	w->totals.pages += n;
+	w->totals.kinds[kind]++;
+	return visit(w, addr, end, level, kind, pte_val(pte), first);
+}
+
+static int pmd_range(struct pgw_walk *w, pud_t pudval, unsigned long addr,
+		     unsigned long end)
+{
+	pmd_t *pmdp = pmd_offset(&pudval, addr);
+	unsigned long next;
 	int err = 0;
 
-	while (addr < end && !err) {
-		unsigned long next = min(ALIGN(addr + 1, sz), end);
-		pte_t *ptep = hugetlb_entry(w, addr, sz);
-		pte_t pte = ptep ? ptep_get(ptep) : __pte(0);
-		u64 flags, frame = 0, first;
-		unsigned long a;
+	count_table(w, PGW_PMD, pud_pfn(pudval));
+	do {
+		pmd_t pmd;
+		enum pgw_kind kind;
 
-		if (!ptep || pte_none(pte)) {
-			err = hole(w, vma, addr, next, level);
-			addr = next;
-			continue;
+		next = pmd_addr_end(addr, end);
+		if (w->huge_level == PGW_PMD) {
+			err = hugetlb_leaf(w, (pte_t *)pmdp, PGW_PMD, addr, next);
+			goto next;
 		}
-		flags = hugetlb_flags(vma, ptep, pte);
-		if (flags & PGW_PM_PRESENT) {
-			frame = pte_pfn(pte) + ((addr & (sz - 1)) >> PAGE_SHIFT);
-			w->totals.hugetlb += (next - addr) >> PAGE_SHIFT;
+again:
+		pmd = mmtwin_pmdp_get_lockless(pmdp);
+		kind = pgw_pmd_kind(pmd);
+		switch (kind) {
+		case PGW_TABLE:
+			err = pte_table(w, pmdp, addr, next);
+			break;
+		case PGW_PRESENT:
+		case PGW_PROTNONE:
+		case PGW_MIGRATION:
+			err = huge_pmd(w, pmdp, pmd, kind, addr, next);
+			break;
+		default:
+			err = hole(w, addr, next, PGW_PMD, kind, pmd_val(pmd));
+			break;
 		}
-		first = flags | frame;
-		for (a = addr; a < next; a += PAGE_SIZE) {
-			if (w->pm)
-				*pm_slot(w, a) = flags | frame;
-			if (flags & PGW_PM_PRESENT)
-				frame++;
+		if (err == -EAGAIN) {
+			w->totals.retries++;
+			cond_resched();
+			goto again;
 		}
-		w->totals.pages += (next - addr) >> PAGE_SHIFT;
-		err = visit(w, addr, next, level, pgw_pte_kind(pte), pte_val(pte),
-			    first);
-		addr = next;
-		cond_resched();
-	}
+next:
+		if (err)
+			break;
+	} while (pmdp++, addr = next, addr != end);
 	return err;
+}
+
+/*
+ * A 1 GiB leaf outside hugetlb (device DAX). walk_page_range() would split
+ * it; we report what the MMU sees, under the PUD lock, re-checked there.
+ */
+static int huge_pud(struct pgw_walk *w, pud_t *pudp, pud_t seen,
+		    unsigned long addr, unsigned long end)
+{
+	spinlock_t *ptl = pud_lock(w->mm, pudp);
+	pud_t pud = READ_ONCE(*pudp);
+	unsigned long n = (end - addr) >> PAGE_SHIFT;
+	u64 frame = pud_pfn(pud) + ((addr & ~PUD_MASK) >> PAGE_SHIFT);
+	u64 flags = w->vma_sd;
+	unsigned long a;
+
+	if (pud_val(pud) != pud_val(seen)) {
+		spin_unlock(ptl);
+		return -EAGAIN;
+	}
+	if (!w->pfnmap)
+		flags |= PGW_PM_PRESENT | PGW_PM_FILE;
+	for (a = addr; w->pm && a < end; a += PAGE_SIZE)
+		*pm_slot(w, a) = w->pfnmap ? flags :
+				 flags | (frame + ((a - addr) >> PAGE_SHIFT));
+	spin_unlock(ptl);
+	w->totals.pages += n;
+	w->totals.present_special += n;
+	w->totals.kinds[PGW_PRESENT]++;
+	return visit(w, addr, end, PGW_PUD, PGW_PRESENT, pud_val(pud),
+		     w->pfnmap ? flags : flags | frame);
+}
+
+/*
+ * PUD and PMD tables under a VMA are freed only by free_pgtables(), which
+ * runs under the mmap write lock or after the VMA left the tree; we hold
+ * the read lock and only walk inside VMAs we found under it.
+ */
+static int pud_range(struct pgw_walk *w, p4d_t p4dval, unsigned long addr,
+		     unsigned long end)
+{
+	pud_t *pudp = pud_offset(&p4dval, addr);
+	unsigned long next;
+	int err = 0;
+
+	count_table(w, PGW_PUD, p4d_pfn(p4dval));
+	do {
+		pud_t pud;
+		enum pgw_kind kind;
+
+		next = pud_addr_end(addr, end);
+		if (w->huge_level == PGW_PUD) {
+			err = hugetlb_leaf(w, (pte_t *)pudp, PGW_PUD, addr, next);
+			goto next;
+		}
+again:
+		pud = READ_ONCE(*pudp);
+		kind = pgw_pud_kind(pud);
+		if (kind == PGW_TABLE) {
+			through(w, PGW_PUD, addr, pud_val(pud));
+			err = pmd_range(w, pud, addr, next);
+		} else if (kind == PGW_PRESENT) {
+			err = huge_pud(w, pudp, pud, addr, next);
+		} else {
+			err = hole(w, addr, next, PGW_PUD, kind, pud_val(pud));
+		}
+		if (err == -EAGAIN) {
+			w->totals.retries++;
+			goto again;
+		}
+next:
+		if (err)
+			break;
+	} while (pudp++, addr = next, addr != end);
+	return err;
+}
+
+/* With 4-level paging the P4D entry is the PGD entry: shown as the PGD. */
+static int p4d_range(struct pgw_walk *w, pgd_t *pgdp, unsigned long addr,
+		     unsigned long end)
+{
+	enum pgw_level level = pgtable_l5_enabled() ? PGW_P4D : PGW_PGD;
+	p4d_t *p4dp = p4d_offset(pgdp, addr);
+	unsigned long next;
+	int err = 0;
+
+	/* A folded P4D is the PGD entry itself, not a table of its own. */
+	if (pgtable_l5_enabled())
+		count_table(w, PGW_P4D, pgd_pfn(*pgdp));
+	do {
+		p4d_t p4d = READ_ONCE(*p4dp);
+		enum pgw_kind kind = pgw_p4d_kind(p4d);
+
+		next = p4d_addr_end(addr, end);
+		if (kind == PGW_TABLE) {
+			through(w, level, addr, p4d_val(p4d));
+			err = pud_range(w, p4d, addr, next);
+		} else {
+			err = hole(w, addr, next, level, kind, p4d_val(p4d));
+		}
+		if (err)
+			break;
+	} while (p4dp++, addr = next, addr != end);
+	return err;
+}
+
+static int pgd_range(struct pgw_walk *w, unsigned long addr, unsigned long end)
+{
+	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	unsigned long next;
+	int err = 0;
+
+	do {
+		pgd_t pgd = READ_ONCE(*pgdp);
+		enum pgw_kind kind = pgw_pgd_kind(pgd);
+
+		next = pgd_addr_end(addr, end);
+		if (kind != PGW_TABLE) {
+			err = hole(w, addr, next, PGW_PGD, kind, pgd_val(pgd));
+		} else {
+			if (pgtable_l5_enabled())
+				through(w, PGW_PGD, addr, pgd_val(pgd));
+			err = p4d_range(w, pgdp, addr, next);
+		}
+		if (err)
+			break;
+	} while (pgdp++, addr = next, addr != end);
+	return err;
+}
+
+/* What the descent needs to know about the VMA it is in. */
+static void enter_vma(struct pgw_walk *w, struct vm_area_struct *vma)
+{
+	struct file *file = vma ? vma->vm_file : NULL;
+
+	w->vma = vma;
+	w->vma_sd = (vma && (vma->vm_flags & VM_SOFTDIRTY)) ? PGW_PM_SOFT_DIRTY : 0;
+	w->pfnmap = vma && (vma->vm_flags & VM_PFNMAP);
+	w->huge_level = PGW_NR_LEVELS;
+	if (vma && is_vm_hugetlb_page(vma))
+		w->huge_level = huge_page_size(hstate_vma(vma)) == PUD_SIZE ?
+				PGW_PUD : PGW_PMD;
+	w->shmem = file && shmem_mapping(file->f_mapping) ? file->f_mapping : NULL;
 }
 
 static int vma_range(struct pgw_walk *w, struct vm_area_struct *vma,
@@ -569,55 +686,124 @@ static int vma_range(struct pgw_walk *w, struct vm_area_struct *vma,
 {
 	int err;
 
-	/* walk_page_test(): no struct pages behind a pfnmap, report a hole. */
-	if (vma->vm_flags & VM_PFNMAP)
-		return hole(w, vma, addr, end, PGW_PTE);
+	enter_vma(w, vma);
 	if (!is_vm_hugetlb_page(vma))
-		return pgd_range(w, vma, addr, end);
-
+		return pgd_range(w, addr, end);
 	i_mmap_lock_read(vma->vm_file->f_mapping);
-	err = hugetlb_range(w, vma, addr, end);
+	err = pgd_range(w, addr, end);
 	i_mmap_unlock_read(vma->vm_file->f_mapping);
 	return err;
 }
 
+/* A gap between VMAs: its tables are not ours to read (see the docs). */
+static int gap(struct pgw_walk *w, unsigned long addr, unsigned long end)
+{
+	enter_vma(w, NULL);
+	return hole(w, addr, end, PGW_PGD, PGW_NONE, 0);
+}
+
 /**
- * pgw_walk_range - walk [w->start, w->end) of w->mm
- * @w: the walk; totals are added to, the rest is read
+ * pgw_walk_begin - start a walk of [w->start, w->end)
+ * @w: the walk; its totals are zeroed
+ */
+void pgw_walk_begin(struct pgw_walk *w)
+{
+	memset(&w->totals, 0, sizeof(w->totals));
+	memset(w->last_table, 0xff, sizeof(w->last_table));
+	bitmap_zero(w->valid_sections, PGW_SECTIONS_CACHED);
+	w->addr = w->start;
+	w->pm_base = w->start;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_walk_begin);
+
+/*
+ * Where a step from @addr ends: after one PMD of mapped range (one huge
+ * page of a hugetlb VMA), the gap before it included; with records to
+ * fill, after one PMD of any range. Always on a PMD boundary (or w->end),
+ * so that no huge PMD is cut in two.
+ */
+static unsigned long step_end(struct pgw_walk *w, struct vm_area_struct *vma)
+{
+	unsigned long from = w->addr, size = PGW_STEP_SIZE, end;
+
+	if (!w->pm && !vma)
+		return w->end;
+	if (!w->pm) {
+		from = max(from, vma->vm_start);
+		if (is_vm_hugetlb_page(vma))
+			size = max(size, huge_page_size(hstate_vma(vma)));
+	}
+	end = ALIGN_DOWN(from, size) + size;
+	return end < from || end > w->end ? w->end : end;
+}
+
+/**
+ * pgw_walk_step - walk the next step of a walk
+ * @w: the walk, begun with pgw_walk_begin()
+ *
+ * Walks from where the last step ended to the step's end (step_end()).
+ * Records go to @w->pm, whose first slot is the record of @w->pm_base
+ * (@w->start after pgw_walk_begin(); a caller that empties the buffer
+ * after each step sets it to @w->addr before the next).
+ *
+ * Context: mmap_read_lock(w->mm) held; may sleep.
+ * Return: 0, or what @w->visit returned first that was not 0. The walk is
+ * over when w->addr == w->end.
+ */
+int pgw_walk_step(struct pgw_walk *w)
+{
+	unsigned long addr = w->addr, end;
+	struct vm_area_struct *vma;
+	u64 t0 = ktime_get_ns();
+	int err = 0;
+
+	mmap_assert_locked(w->mm);
+	if (WARN_ON_ONCE(!PAGE_ALIGNED(w->start) || !PAGE_ALIGNED(w->end) ||
+			 w->start > w->end || addr > w->end))
+		return -EINVAL;
+	vma = find_vma(w->mm, addr);
+	end = step_end(w, vma && vma->vm_start < w->end ? vma : NULL);
+	for (; vma && vma->vm_start < end; vma = find_vma(w->mm, addr)) {
+		unsigned long vstart = max(addr, vma->vm_start);
+		unsigned long vend = min(end, vma->vm_end);
+
+		if (addr < vstart)
+			err = gap(w, addr, vstart);
+		if (!err)
+			err = vma_range(w, vma, vstart, vend);
+		if (err)
+			break;
+		addr = vend;
+		if (addr == end)
+			break;
+	}
+	if (!err && addr < end)
+		err = gap(w, addr, end);
+	enter_vma(w, NULL);
+	if (!err)
+		w->addr = end;
+	w->totals.ns += ktime_get_ns() - t0;
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_walk_step);
+
+/**
+ * pgw_walk_range - the whole walk of [w->start, w->end) under one lock hold
+ * @w: the walk; begun here
+ *
+ * For short ranges (the translation, KUnit). Readers of whole address
+ * spaces step with pgw_walk_step() and drop the lock in between.
  *
  * Context: mmap_read_lock(w->mm) held; may sleep.
  * Return: 0, or what @w->visit returned first that was not 0.
  */
 int pgw_walk_range(struct pgw_walk *w)
 {
-	VMA_ITERATOR(vmi, w->mm, w->start);
-	struct vm_area_struct *vma;
-	unsigned long addr = w->start;
-	u64 t0 = ktime_get_ns();
 	int err = 0;
 
-	mmap_assert_locked(w->mm);
-	if (WARN_ON_ONCE(!PAGE_ALIGNED(w->start) || !PAGE_ALIGNED(w->end) ||
-			 w->start > w->end))
-		return -EINVAL;
-	memset(w->last_table, 0xff, sizeof(w->last_table));
-	bitmap_zero(w->valid_sections, PGW_SECTIONS_CACHED);
-
-	for_each_vma_range(vmi, vma, w->end) {
-		unsigned long vstart = max(addr, vma->vm_start);
-		unsigned long vend = min(w->end, vma->vm_end);
-
-		if (addr < vstart)
-			err = hole(w, NULL, addr, vstart, PGW_PGD);
-		if (!err)
-			err = vma_range(w, vma, vstart, vend);
-		addr = vend;
-		if (err)
-			break;
-	}
-	if (!err && addr < w->end)
-		err = hole(w, NULL, addr, w->end, PGW_PGD);
-	w->totals.ns += ktime_get_ns() - t0;
+	pgw_walk_begin(w);
+	while (!err && w->addr < w->end)
+		err = pgw_walk_step(w);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_walk_range);

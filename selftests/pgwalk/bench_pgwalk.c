@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Benchmark: read the records of 1 GiB of populated anonymous memory from
- * the twin and from /proc/self/pagemap, 4 KiB pages and then THPs, in one
- * run. Prints "mmtwin-bench:" lines: ns per page of each and the ratio
- * (twin / pagemap; below 1 means the twin is faster): of the best of 21
- * reads of each, interleaved, and the median of the 21 paired ratios.
+ * Benchmark: read the records of a mapping from the twin and from
+ * /proc/self/pagemap, like with like. Both take the mmap lock per 2 MiB
+ * (the twin steps as pagemap_read() does), both are read with the same
+ * 1 GiB pread(), and which side reads first alternates from one repetition
+ * to the next. Mappings: dense anonymous 4 KiB pages, dense THPs (asserted
+ * PMD-mapped), sparse anonymous (one page in 64 touched) and a shared file
+ * (tmpfs, read in). Prints one "mmtwin-bench:" line per mapping: ns per
+ * page of each, the ratio twin / pagemap of the best reads and the median
+ * of the paired ratios. Exits 1 if a record differs or a setup step fails,
+ * 4 if the twin is not there.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mmtwin_selftest.h"
+
 #define DIR	"/sys/kernel/debug/mmtwin/pgwalk"
 #define SIZE	(1UL << 30)
 #define HPAGE	(2UL << 20)
 #define REPS	21
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE	23
 #endif
@@ -43,27 +54,12 @@ static uint64_t timed_read(int fd, unsigned long addr, size_t n, uint64_t *buf)
 	return got == (ssize_t)(n * 8) ? t : 0;
 }
 
-/*
- * Best of REPS reads each, the two interleaved so that a change of load
- * on a shared host hits both alike.
- */
-static double ratios[REPS];
-
-static void best_reads(int pfd, int tfd, unsigned long addr, size_t n,
-		       uint64_t *a, uint64_t *b, uint64_t *tk, uint64_t *tt)
-{
-	*tk = *tt = UINT64_MAX;
-	for (int i = 0; i < REPS; i++) {
-		uint64_t k = timed_read(pfd, addr, n, a);
-		uint64_t t = timed_read(tfd, addr, n, b);
-
-		if (k < *tk)
-			*tk = k;
-		if (t < *tt)
-			*tt = t;
-		ratios[i] = k ? (double)t / k : 0.0;
-	}
-}
+struct result {
+	uint64_t best_k, best_t;
+	double ratios[REPS];
+	size_t mismatches;
+	bool short_read;
+};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -72,52 +68,162 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int run(const char *name, int advice)
+static void min_into(uint64_t *best, uint64_t t)
 {
-	size_t n = SIZE / 4096, mismatches = 0;
-	uint64_t *a = malloc(n * 8), *b = malloc(n * 8);
-	char *raw = mmap(NULL, SIZE + HPAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *p, req[32];
-	uint64_t tk, tt;
-	int pfd, tfd;
+	if (t < *best)
+		*best = t;
+}
 
-	if (!a || !b || raw == MAP_FAILED)
+/*
+ * REPS paired reads; the side that reads first alternates, so a cache
+ * warmed by the first read favours each side equally often. Every pair's
+ * records are compared.
+ */
+static void measure(int pfd, int tfd, unsigned long addr, size_t n,
+		    uint64_t *a, uint64_t *b, struct result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->best_k = r->best_t = UINT64_MAX;
+	for (int i = 0; i < REPS; i++) {
+		uint64_t k, t;
+
+		if (i % 2) {
+			t = timed_read(tfd, addr, n, b);
+			k = timed_read(pfd, addr, n, a);
+		} else {
+			k = timed_read(pfd, addr, n, a);
+			t = timed_read(tfd, addr, n, b);
+		}
+		if (!k || !t) {
+			r->short_read = true;
+			return;
+		}
+		min_into(&r->best_k, k);
+		min_into(&r->best_t, t);
+		r->ratios[i] = (double)t / k;
+		for (size_t j = 0; j < n; j++)
+			r->mismatches += a[j] != b[j];
+	}
+	qsort(r->ratios, REPS, sizeof(r->ratios[0]), cmp_double);
+}
+
+/* AnonHugePages of the VMA holding @p, in kB; -1 if not found. */
+static long anon_huge_kb(void *p)
+{
+	unsigned long a = (unsigned long)p, s, e;
+	char line[256], perms[8];
+	bool in = false;
+	long v = -1;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
 		return -1;
-	p = (char *)(((unsigned long)raw + HPAGE - 1) & ~(HPAGE - 1));
-	madvise(p, SIZE, advice);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3)
+			in = a >= s && a < e;
+		else if (in && !strncmp(line, "AnonHugePages:", 14))
+			v = strtol(line + 14, NULL, 10);
+	}
+	fclose(f);
+	return v;
+}
+
+enum kind { DENSE_4K, DENSE_THP, SPARSE, FILE_SHARED };
+static const char * const kind_names[] = { "4k", "thp", "sparse", "file" };
+
+/* The mapping to measure, populated; NULL (and a message) if a step failed. */
+static char *setup(enum kind kind, char **raw, int *fd)
+{
+	char *p;
+
+	*fd = -1;
+	if (kind == FILE_SHARED) {
+		char path[] = "/tmp/bench-pgwalk-XXXXXX";
+
+		*fd = mkstemp(path);
+		if (*fd < 0 || unlink(path) || ftruncate(*fd, SIZE))
+			return NULL;
+		p = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+		if (p == MAP_FAILED || madvise(p, SIZE, MADV_POPULATE_WRITE))
+			return NULL;
+		*raw = p;
+		return p;
+	}
+	*raw = mmap(NULL, SIZE + HPAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*raw == MAP_FAILED)
+		return NULL;
+	p = (char *)(((unsigned long)*raw + HPAGE - 1) & ~(HPAGE - 1));
+	if (madvise(p, SIZE, kind == DENSE_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+		return NULL;
+	if (kind == SPARSE) {
+		for (unsigned long off = 0; off < SIZE; off += 64 * 4096)
+			p[off] = 1;
+		return p;
+	}
 	if (madvise(p, SIZE, MADV_POPULATE_WRITE))
-		memset(p, 1, SIZE);
+		return NULL;
+	if (kind == DENSE_THP && anon_huge_kb(p) != (long)(SIZE >> 10)) {
+		printf("mmtwin-bench: pgwalk thp: only %ld of %lu kB PMD-mapped\n",
+		       anon_huge_kb(p), SIZE >> 10);
+		return NULL;
+	}
+	return p;
+}
+
+static int run(enum kind kind, uint64_t *a, uint64_t *b)
+{
+	const char *name = kind_names[kind];
+	size_t n = SIZE / 4096;
+	struct result r;
+	char *raw = NULL, *p, req[32];
+	int pfd, tfd, fd, ret = 1;
+
+	p = setup(kind, &raw, &fd);
+	if (!p) {
+		printf("mmtwin-bench: pgwalk %s: setup failed: %s\n", name,
+		       strerror(errno));
+		goto out;
+	}
 	pfd = open("/proc/self/pagemap", O_RDONLY);
 	tfd = open(DIR "/pagemap", O_RDWR);
 	snprintf(req, sizeof(req), "pid %d\n", getpid());
 	if (pfd < 0 || tfd < 0 || write(tfd, req, strlen(req)) < 0) {
 		printf("mmtwin-bench: pgwalk %s: cannot open the pagemaps\n", name);
-		return -1;
+		goto out;
 	}
 	sleep(1);	/* let the work the population queued settle */
-	best_reads(pfd, tfd, (unsigned long)p, n, a, b, &tk, &tt);
-	qsort(ratios, REPS, sizeof(ratios[0]), cmp_double);
-	for (size_t i = 0; i < n; i++)
-		mismatches += a[i] != b[i];
-	printf("mmtwin-bench: pgwalk %-3s 1GiB pages=%zu pagemap_ns_per_page=%.2f twin_ns_per_page=%.2f ratio_best=%.3f ratio_median=%.3f mismatches=%zu\n",
-	       name, n, (double)tk / n, (double)tt / n,
-	       tk ? (double)tt / tk : 0.0, ratios[REPS / 2], mismatches);
+	measure(pfd, tfd, (unsigned long)p, n, a, b, &r);
 	close(pfd);
 	close(tfd);
-	munmap(raw, SIZE + HPAGE);
-	free(a);
-	free(b);
-	return 0;
+	if (r.short_read) {
+		printf("mmtwin-bench: pgwalk %s: a read came up short\n", name);
+		goto out;
+	}
+	printf("mmtwin-bench: pgwalk %-6s 1GiB pages=%zu pagemap_ns_per_page=%.2f twin_ns_per_page=%.2f ratio_best=%.3f ratio_median=%.3f mismatches=%zu\n",
+	       name, n, (double)r.best_k / n, (double)r.best_t / n,
+	       (double)r.best_t / r.best_k, r.ratios[REPS / 2], r.mismatches);
+	ret = r.mismatches ? 1 : 0;
+out:
+	if (raw)
+		munmap(raw, kind == FILE_SHARED ? SIZE : SIZE + HPAGE);
+	if (fd >= 0)
+		close(fd);
+	return ret;
 }
 
 int main(void)
 {
-	if (access(DIR "/pagemap", F_OK)) {
-		printf("mmtwin-bench: pgwalk skipped: mmtwin_pgwalk not loaded\n");
-		return 4;
+	uint64_t *a = malloc(SIZE / 4096 * 8), *b = malloc(SIZE / 4096 * 8);
+	int fail = 0;
+
+	if (load_module("mmtwin_pgwalk")) {
+		printf("mmtwin-bench: pgwalk: mmtwin_pgwalk will not load\n");
+		return 1;
 	}
-	run("4k", MADV_NOHUGEPAGE);
-	run("thp", MADV_HUGEPAGE);
-	return 0;
+	if (!a || !b)
+		return 1;
+	for (int k = DENSE_4K; k <= FILE_SHARED; k++)
+		fail |= run(k, a, b);
+	return fail;
 }

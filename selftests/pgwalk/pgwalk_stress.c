@@ -16,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "mmtwin_selftest.h"
 
 #define DIR		"/sys/kernel/debug/mmtwin/pgwalk"
 #define HPAGE		(2UL << 20)
@@ -316,8 +318,8 @@ TEST(walks_under_churn)
 	struct stats pm = {}, text = {};
 	pthread_t r, a, b;
 
-	if (access(DIR "/pagemap", F_OK))
-		SKIP(return, "mmtwin_pgwalk not loaded");
+	ASSERT_EQ(0, load_module("mmtwin_pgwalk"))
+		TH_LOG("mmtwin_pgwalk will not load");
 	for (int i = 0; i < NR_TARGETS; i++)
 		targets[i] = spawn(i);
 	ASSERT_EQ(0, pthread_create(&r, NULL, reaper, NULL));
@@ -341,6 +343,96 @@ TEST(walks_under_churn)
 	EXPECT_LT(0UL, text.walks);
 	EXPECT_EQ(0UL, (taint_flags() & ~taint0) & BAD_TAINTS)
 		TH_LOG("kernel tainted 0x%lx during the test", taint_flags());
+}
+
+/*
+ * A target that maps 2 MiB of a memfd (aligned, MAP_SHARED), fills it
+ * with small pages and collapses it into a THP, over and over: each
+ * collapse retracts the PTE table (retract_page_tables()) without the mmap
+ * lock. Tells the parent the address through @fd.
+ */
+static void collapser(int fd)
+{
+	int mfd = memfd_create("pgwalk-retry", 0);
+	char *raw, *p;
+
+	if (mfd < 0 || ftruncate(mfd, HPAGE))
+		_exit(1);
+	raw = mmap(NULL, 2 * HPAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		_exit(1);
+	p = (char *)(((unsigned long)raw + HPAGE - 1) & ~(HPAGE - 1));
+	if (mmap(p, HPAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 mfd, 0) == MAP_FAILED)
+		_exit(1);
+	madvise(p, HPAGE, MADV_HUGEPAGE);
+	if (write(fd, &p, sizeof(p)) != sizeof(p))
+		_exit(1);
+	for (;;) {
+		fallocate(mfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, HPAGE);
+		memset(p, 4, HPAGE);
+		madvise(p, HPAGE, MADV_COLLAPSE);
+	}
+}
+
+static long totals_retries(void)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen(DIR "/totals", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "retries ", 8))
+			v = strtol(line + 8, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	return write_file(path, s);
+}
+
+TEST(retry_path_runs)
+{
+	const char *knob = DIR "/test_widen_us";
+	long retries = 0, walks = 0, r;
+	char req[96];
+	int pipefd[2];
+	time_t end;
+	pid_t child;
+	char *p;
+
+	ASSERT_EQ(0, load_module("mmtwin_pgwalk"))
+		TH_LOG("mmtwin_pgwalk will not load");
+	write_file("/dev/kmsg", "pgwalk_stress: retry_path_runs\n");
+	if (access(knob, F_OK))
+		SKIP(return, "no %s: the test knob is built with CONFIG_KUNIT", knob);
+	ASSERT_EQ(-EINVAL, write_str(knob, "10001\n"));
+	ASSERT_EQ(0, pipe(pipefd));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		collapser(pipefd[1]);
+	}
+	ASSERT_EQ(sizeof(p), read(pipefd[0], &p, sizeof(p)));
+	snprintf(req, sizeof(req), "pid %d %p %p\n", child, p, p + HPAGE);
+	ASSERT_EQ(0, write_str(DIR "/request", req));
+	ASSERT_EQ(0, write_str(knob, "2000\n"));
+	for (end = time(NULL) + 60; time(NULL) < end && !retries; walks++) {
+		r = totals_retries();
+		if (r < 0)
+			break;
+		retries += r;
+	}
+	write_str(knob, "0\n");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	TH_LOG("%ld totals walks, %ld PMD re-reads", walks, retries);
+	EXPECT_LT(0, retries);
 }
 
 TEST_HARNESS_MAIN

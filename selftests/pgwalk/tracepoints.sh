@@ -3,7 +3,8 @@
 #
 # mmtwin:mmtwin_pgwalk_start and _end fire once per walk, the end event with
 # the walk's counts. Uses tracefs directly (no bpftrace, no BTF needed), then
-# bpftrace reading the counts where it can. Prints TAP; exits 4 if skipped.
+# bpftrace reading the counts where it can. Prints TAP; exits 4 if skipped
+# (no tracefs), 1 if the module will not load or loads without its events.
 D=/sys/kernel/debug/mmtwin/pgwalk
 T=/sys/kernel/tracing
 [ -d $T/events ] || T=/sys/kernel/debug/tracing
@@ -21,14 +22,29 @@ skip_rest()
 	done
 }
 
-if [ ! -d $D ]; then
-	skip_rest 1 mmtwin_pgwalk not loaded
+fail_rest()
+{
+	n=$1
+	shift
+	while [ "$n" -le 3 ]; do
+		echo "not ok $n $*"
+		n=$((n + 1))
+	done
+	exit 1
+}
+
+# A test loads what it tests; a module that will not load is a failure.
+modprobe mmtwin_pgwalk || fail_rest 1 mmtwin_pgwalk will not load
+[ -d $D ] || fail_rest 1 mmtwin_pgwalk loaded but $D missing
+if [ ! -d $T/events ]; then
+	skip_rest 1 no tracefs "(CONFIG_FTRACE)"
 	exit 4
 fi
-if [ ! -d $T/events/mmtwin/mmtwin_pgwalk_start ]; then
-	skip_rest 1 no tracefs or no mmtwin events
-	exit 4
-fi
+# The module is loaded and tracefs is there: its events must be too.
+for e in mmtwin_pgwalk_start mmtwin_pgwalk_end; do
+	[ -d $T/events/mmtwin/$e ] ||
+		fail_rest 1 mmtwin_pgwalk loaded but $T/events/mmtwin/$e is missing
+done
 
 sleep 30 &
 pid=$!
@@ -67,7 +83,7 @@ else
 fi
 
 if ! command -v bpftrace >/dev/null || [ ! -e /sys/kernel/btf/vmlinux ]; then
-	echo "ok 3 # SKIP bpftrace or BTF missing"
+	echo "ok 3 # SKIP bpftrace or BTF missing (CONFIG_DEBUG_INFO_BTF)"
 else
 	timeout 120 bpftrace -e '
 tracepoint:mmtwin:mmtwin_pgwalk_end { printf("end %d %lu\n", args->pid, args->present); }

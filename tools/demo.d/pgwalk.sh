@@ -47,11 +47,10 @@ records $D/pagemap >/tmp/pm.twin
 paste -d ' ' /tmp/pm.kernel /tmp/pm.twin | sed 's/^/ /; s/ /   /2'
 
 echo
-echo "=== pgwalk: totals of pid $pid vs status and smaps_rollup"
-echo "pid $pid" >$D/request
+echo "\$ mmtwin-compare --section pgwalk --pid $pid"
+mmtwin-compare --section pgwalk --pid $pid
+echo "--- twin totals of pid $pid ($D/totals)"
 cat $D/totals
-grep -E '^VmPTE' /proc/$pid/status
-grep -E '^(Rss|AnonHugePages|Swap):' /proc/$pid/smaps_rollup
 
 echo
 echo "=== pgwalk: runs of entries of pid $pid (text walk, first lines)"

@@ -11,6 +11,7 @@ pkgs=(
 	"$MMTWIN_SRC_PKG" "$MMTWIN_OLD_HDR_META" "$MMTWIN_STOCK_HDR_META"
 	qemu-system-x86 busybox-static bpftrace
 	clang llvm lld libclang-rt-14-dev
+	gnuplot-nox dkms python3-docutils
 )
 
 missing=()

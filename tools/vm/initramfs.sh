@@ -113,6 +113,13 @@ cp "$kmods_root/lib/modules/$release"/modules.{order,builtin,builtin.modinfo} "$
 depmod -b "$stage" "$release"
 [ -z "$selftests" ] || cp -a "$selftests"/. "$stage/mmtwin/selftests/"
 cp "$MMTWIN_TOP"/tools/demo.d/*.sh "$stage/mmtwin/demo.d/" 2>/dev/null || true
+# mmtwin's own tools, built with the selftests (selftests/tools), where a
+# user would have them after make install.
+if [ -x "$stage/mmtwin/selftests/tools/mmtwin-compare" ]; then
+	mkdir -p "$stage/usr/bin" "$stage/usr/share/mmtwin"
+	ln -s /mmtwin/selftests/tools/mmtwin-compare "$stage/usr/bin/mmtwin-compare"
+	ln -s /mmtwin/selftests/tools/bpftrace "$stage/usr/share/mmtwin/bpftrace"
+fi
 
 mkdir -p "$(dirname "$out")"
 { cat "$base"; mkcpio "$stage"; } >"$out"

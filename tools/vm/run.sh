@@ -9,8 +9,11 @@
 #
 # Always TCG with one thread (see shared/notes/test-vm-facts.md: the host's
 # KVM does not work, multi-threaded TCG crashes guests). Two NUMA nodes of
-# 2 GiB each, one CPU socket each (a shared LLC across nodes would WARN),
-# give the guest DMA, DMA32 and Normal zones.
+# 3 GiB each, one CPU socket each (a shared LLC across nodes would WARN),
+# give the guest DMA and DMA32 on node 0 and Normal on node 1. Node 1 starts
+# at 4 GiB and memblock allocates from its top, so a whole aligned GiB stays
+# free for the 1 GiB hugetlb page booked at boot (hugepagesz=1G hugepages=1):
+# with 2 GiB nodes no aligned GiB was left on either kernel.
 # DIR/console.log gets every kernel message, DIR/results.txt the job's
 # output; the guest writes "@@ RUNID <ID>" first, so a reader can tell this
 # run's results from an older file's. Exit status: the job's, 124 on timeout.
@@ -52,17 +55,20 @@ mkdir -p "$out"
 rm -f "$out/results.txt" "$out/console.log" "$out/qemu.log"
 
 # log_buf_len: a KUnit module's whole KTAP must fit in the kernel log.
-append="console=ttyS0 panic=-1 oops=panic loglevel=7 log_buf_len=8M"
+# no_timer_check: under a loaded host, TCG can miss the IO-APIC timer check
+# at boot and the kernel panics ("IO-APIC + timer doesn't work").
+append="console=ttyS0 panic=-1 oops=panic loglevel=7 log_buf_len=8M no_timer_check"
+append="$append hugepagesz=1G hugepages=1"
 append="$append mmtwin.job=$job mmtwin.runid=$runid"
 [ -z "$only" ] || append="$append mmtwin.only=$only"
 [ -z "$extra" ] || append="$append $extra"
 
 status=0
 timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max -m 4G \
+	-accel tcg,thread=single -cpu max -m 6G \
 	-smp 2,sockets=2,cores=1,threads=1 \
-	-object memory-backend-ram,size=2G,id=m0 \
-	-object memory-backend-ram,size=2G,id=m1 \
+	-object memory-backend-ram,size=3G,id=m0 \
+	-object memory-backend-ram,size=3G,id=m1 \
 	-numa node,memdev=m0,cpus=0 -numa node,memdev=m1,cpus=1 \
 	-display none -monitor none -no-reboot \
 	-serial "file:$out/console.log" \

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the bt_*.sh tests: run one of tools/bpftrace/ against a
+# workload and check the lines it promises. Prints TAP.
+
+BT_DIR=$(dirname "$0")/bpftrace
+CTL=/sys/kernel/debug/mmtwin/buddy/control
+out=/tmp/bt-out.$$
+work=/tmp/bt-work.$$
+
+echo "TAP version 13"
+
+# Where bpftrace cannot read tracepoint arguments, every case skips.
+bt_require()
+{
+	local cases=$1 i=1
+
+	if [ -e /sys/kernel/btf/vmlinux ] && command -v bpftrace >/dev/null; then
+		echo "1..$cases"
+		return 0
+	fi
+	echo "1..1"
+	if [ -e /sys/kernel/btf/vmlinux ]; then
+		echo "not ok 1 bpftrace is not installed"
+		exit 1
+	fi
+	echo "ok 1 $(basename "$0" .sh) # SKIP needs CONFIG_DEBUG_INFO_BTF"
+	exit 4
+}
+
+bt_load()
+{
+	for m in "$@"; do
+		modprobe "$m" || { echo "not ok 1 modprobe $m failed"; exit 1; }
+	done
+}
+
+# bt_run TOOL: the tool, with the script in $work as its -c command.
+bt_run()
+{
+	timeout 240 bpftrace "$BT_DIR/$1" -c "/bin/sh $work" >"$out" 2>&1
+	bt_rc=$?
+	sed 's/^/# /' "$out"
+}
+
+n=0 fails=0
+check()
+{
+	n=$((n + 1))
+	if [ "$bt_rc" = 0 ] && grep -qE "$1" "$out"; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2 (rc=$bt_rc, no line matching '$1')"
+		fails=$((fails + 1))
+	fi
+}
+
+bt_done()
+{
+	rm -f "$out" "$work"
+	[ $fails -eq 0 ]
+}

@@ -1,0 +1,129 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# mmtwin-compare on the running system: its tables hold what the twin's
+# files and the kernel's say (read back here with awk), --json and --watch
+# work, and a twin that is not loaded is reported, not a crash. Prints TAP.
+
+C=$(dirname "$0")/mmtwin-compare
+B=/sys/kernel/debug/mmtwin/buddy
+out=/tmp/compare.$$
+
+echo "TAP version 13"
+echo "1..10"
+n=0 fails=0
+ok()
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		fails=$((fails + 1))
+	fi
+}
+
+for m in mmtwin_buddy mmtwin_pgwalk; do
+	modprobe $m || { echo "not ok 1 modprobe $m failed"; exit 1; }
+done
+echo "alloc cmp_a 4 9 movable" >$B/control &&
+	echo "alloc cmp_b 100 0 unmovable" >$B/control &&
+	echo drain >$B/control || { echo "not ok 1 twin allocations failed"; exit 1; }
+
+sleep 300 &
+pid=$!
+sleep 1
+pgfree() { awk '/^pgfree / { print $2 }' /proc/vmstat; }
+before=$(pgfree)
+"$C" --pid $pid >$out
+rc=$?
+after=$(pgfree)
+sed 's/^/# /' $out
+[ $rc = 0 ] && grep -q '^twins loaded:.* buddy' $out && grep -q '^twins loaded:.* pgwalk' $out
+ok $? "exits 0 and lists the loaded twins"
+
+# "KEY v v v" of a section's twin (or kernel) lines, '*' marks dropped.
+section_rows()
+{
+	awk -v sec="=== $1:" -v side="$2" '
+		index($0, sec) == 1 { on = 1; next }
+		/^=== / || /^$/ { if (on && seen) on = 0 }
+		!on { next }
+		/ kernel / { key = $0; sub(/ +kernel .*/, "", key); seen = 1 }
+		$0 ~ " " side " " {
+			line = $0; sub(".* " side " +", "", line); gsub(/\*/, "", line)
+			gsub(/ +/, " ", line); sub(/ $/, "", line)
+			print key " " line
+		}' $out
+}
+
+# 2. The twin's free blocks per order, exactly as its buddyinfo says.
+section_rows buddyinfo twin >/tmp/cmp.got
+sed 's/zone  */zone /; s/  */ /g; s/ $//' $B/buddyinfo >/tmp/cmp.want
+cmp -s /tmp/cmp.got /tmp/cmp.want && [ -s /tmp/cmp.want ]
+ok $? "buddyinfo: the twin's rows are its buddyinfo"
+diff /tmp/cmp.want /tmp/cmp.got | sed 's/^/# /'
+
+# 3. Watermarks and managed pages (steady) of both sides, from zoneinfo.
+wmarks()
+{
+	awk '/^Node/ { key = $1 " " $2 " " $3 " " $4 }
+	     /^  pages free/ { free = $3 }
+	     /^        min / { min = $2 } /^        low / { low = $2 }
+	     /^        high / { high = $2 }
+	     /^        managed / { print key, min, low, high, $2 }' "$1"
+}
+section_rows zones twin | awk '{ print $1, $2, $3, $4, $6, $7, $8, $9 }' >/tmp/cmp.got
+wmarks $B/zoneinfo >/tmp/cmp.want
+cmp -s /tmp/cmp.got /tmp/cmp.want && [ -s /tmp/cmp.want ]
+ok $? "zones: the twin's watermarks and managed pages"
+section_rows zones kernel | awk '{ print $1, $2, $3, $4, $6, $7, $8, $9 }' >/tmp/cmp.got
+wmarks /proc/zoneinfo | grep -F -f /tmp/cmp.got >/tmp/cmp.want
+[ -s /tmp/cmp.got ] && [ "$(wc -l </tmp/cmp.got)" = "$(wc -l </tmp/cmp.want)" ]
+ok $? "zones: the kernel's watermarks and managed pages, for the twin's zones"
+
+# 4. vmstat: the twin's counters, each with the kernel's of the same name.
+awk '/^=== vmstat:/ { on = 1; next } on && /^$/ { on = 0 }
+	on && NF == 3 && $1 ~ /^[a-z_0-9]+$/ { v = $3; sub(/\*$/, "", v); print $1, v }' $out >/tmp/cmp.got
+cmp -s /tmp/cmp.got $B/vmstat
+ok $? "vmstat: the twin's counters"
+shown=$(awk '/^pgfree / { print $2 }' $out)
+[ -n "$shown" ] && [ "$shown" -ge "$before" ] && [ "$shown" -le "$after" ]
+ok $? "vmstat: the kernel's pgfree, read between $before and $after"
+
+# 5. pgwalk: for a sleeping process the walker agrees with status and
+# smaps_rollup (no '*' in the section).
+awk '/^=== pgwalk/ { on = 1 } on && /^(Rss|VmPTE|Swap|AnonHugePages) kB/' $out >/tmp/cmp.got
+[ "$(wc -l </tmp/cmp.got)" = 4 ] && ! grep -q '\*' /tmp/cmp.got &&
+	grep -q "^VmPTE kB *$(awk '/^VmPTE:/ { print $2 }' /proc/$pid/status) " /tmp/cmp.got
+ok $? "pgwalk: totals of pid $pid equal status and smaps_rollup"
+
+# 6. --json: one document with the sections and nothing skipped.
+"$C" --pid $pid --json >$out.json
+rc=$?
+[ $rc = 0 ] && grep -q '^{"twins": \[' $out.json && grep -q '"section": "zones"' $out.json &&
+	grep -q '"section": "pgwalk"' $out.json && grep -q '"skipped": \[\]}$' $out.json
+ok $? "--json: every section, nothing skipped"
+
+# 7. --watch: one line per twin zone and side per sample.
+"$C" --watch 0.5 --count 3 >$out.watch
+zones=$(grep -c '^Node' $B/buddyinfo)
+[ "$(grep -c ' twin ' $out.watch)" = $((3 * zones)) ] &&
+	[ "$(grep -c ' kernel ' $out.watch)" = $((3 * zones)) ]
+ok $? "--watch 0.5 --count 3: 3 samples of $zones zones, both sides"
+sed 's/^/# /' $out.watch
+
+# 8. Without mmtwin_pgwalk: reported and skipped, exit 0.
+kill $pid
+rmmod mmtwin_pgwalk
+"$C" --section pgwalk,zones --pid 1 >$out
+rc=$?
+modprobe mmtwin_pgwalk
+sed 's/^/# /' $out
+[ $rc = 0 ] && grep -q '^skipped pgwalk: /sys/kernel/debug/mmtwin/pgwalk/request: No such file or directory$' $out &&
+	grep -q '^=== zones' $out
+ok $? "a twin not loaded is reported and its section skipped"
+
+echo free_all >$B/control
+rm -f $out $out.json $out.watch /tmp/cmp.got /tmp/cmp.want
+[ $fails -eq 0 ]

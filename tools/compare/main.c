@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmtwin-compare: the twins next to the kernel they copy, read from files
+ * only (plus the pgwalk request it writes for --pid).
+ *
+ *   mmtwin-compare [--section NAMES] [--pid PID] [--all] [--json]
+ *   mmtwin-compare --watch SECONDS [--count N] [--json]
+ *
+ * Text (default): one table per section, the kernel's line above the
+ * twin's, a '*' after each twin value that differs from the kernel's.
+ * --json: the same tables as one JSON document. --watch: every SECONDS,
+ * one line per zone and side (free pages, min/low/high watermarks and
+ * free blocks per order), or one JSON object per sample with --json.
+ * A file that cannot be read is reported ("skipped ...") and its section
+ * left out; the exit status is 1 only when nothing at all could be read.
+ *
+ * --proc DIR and --debugfs DIR replace /proc and /sys/kernel/debug.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "compare.h"
+
+struct options {
+	const char *only;	/* comma-separated section names */
+	enum format fmt;
+	double watch;		/* seconds between samples; 0 = once */
+	long count;		/* samples; 0 = until killed */
+};
+
+static void usage(FILE *f, int status)
+{
+	int i;
+
+	fputs("Usage: mmtwin-compare [--section NAMES] [--pid PID] [--all] [--json]\n"
+	      "       mmtwin-compare --watch SECONDS [--count N] [--json]\n"
+	      "options: --proc DIR, --debugfs DIR (default /proc, /sys/kernel/debug)\n"
+	      "sections:\n", f);
+	for (i = 0; i < nr_sections; i++)
+		fprintf(f, "  %-13s %-7s %s\n", sections[i].name, sections[i].twin,
+			sections[i].help);
+	exit(status);
+}
+
+static bool wanted(const char *only, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = only;
+
+	if (!only)
+		return true;
+	while ((p = strstr(p, name))) {
+		if ((p == only || p[-1] == ',') && (p[len] == ',' || !p[len]))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/* "twins: buddy pgwalk" from the core's list, or why there is none. */
+static void print_twins(const struct ctx *c, const struct options *o)
+{
+	char path[PATH_LEN], *text, *p;
+	char name[32];
+
+	path_join(path, sizeof(path), c->roots.debugfs, "mmtwin/twins");
+	text = read_file("twins", path);
+	if (o->fmt == JSON) {
+		fputs("\"twins\": [", stdout);
+		for (p = text; p && sscanf(p, "%31s", name) == 1; ) {
+			fputs(p == text ? "" : ", ", stdout);
+			json_string(stdout, name);
+			p = strchr(p, '\n');
+			p = p ? p + 1 : NULL;
+		}
+		fputs("],\n", stdout);
+	} else {
+		fputs("twins loaded:", stdout);
+		for (p = text; p && sscanf(p, "%31s", name) == 1; ) {
+			printf(" %s", name);
+			p = strchr(p, '\n');
+			p = p ? p + 1 : NULL;
+		}
+		fputs(text ? "\n\n" : " none (no mmtwin_core)\n\n", stdout);
+	}
+	free(text);
+}
+
+static int compare_once(const struct ctx *c, const struct options *o)
+{
+	bool first = true;
+	struct table t;
+	int i, shown = 0;
+
+	if (o->fmt == JSON)
+		fputs("{", stdout);
+	print_twins(c, o);
+	if (o->fmt == JSON)
+		fputs("\"sections\": [\n", stdout);
+	for (i = 0; i < nr_sections; i++) {
+		if (!wanted(o->only, sections[i].name) ||
+		    (!o->only && sections[i].needs_pid && !c->pid))
+			continue;
+		table_init(&t, sections[i].name, sections[i].name);
+		snprintf(t.title, sizeof(t.title), "%s: %s", sections[i].name,
+			 sections[i].help);
+		if (!sections[i].fill(c, &t)) {
+			table_print(&t, o->fmt, stdout, &first);
+			shown++;
+		}
+		table_free(&t);
+	}
+	if (o->fmt == JSON) {
+		fputs("],\n", stdout);
+		skipped_json(stdout);
+		fputs("}\n", stdout);
+	} else {
+		fputs("* = the twin's value differs from the kernel's\n", stdout);
+		skipped_text(stdout, "");
+		putchar('\n');
+	}
+	return shown ? 0 : 1;
+}
+
+/* One sample: every zone's watermarks and free blocks, kernel and twin. */
+static int sample(const struct ctx *c, const struct options *o, double now)
+{
+	static const char * const side_name[] = { "kernel", "twin" };
+	struct table zones, orders;
+	char path[PATH_LEN], *text;
+	int i, s, k, n = 0;
+	bool any_twin = false;
+	char zone[16];
+	int node;
+
+	table_init(&zones, "watch", "");
+	table_init(&orders, "watch", "");
+	zone_columns(&zones);
+	order_columns(&orders);
+	for (s = 0; s < NR_SIDES; s++) {
+		const char *root = s == KERNEL ? c->roots.proc : c->roots.debugfs;
+
+		path_join(path, sizeof(path), root,
+			  s == KERNEL ? "zoneinfo" : "mmtwin/buddy/zoneinfo");
+		text = read_file("watch", path);
+		if (text)
+			parse_zoneinfo(text, s, &zones);
+		free(text);
+		path_join(path, sizeof(path), root,
+			  s == KERNEL ? "buddyinfo" : "mmtwin/buddy/buddyinfo");
+		text = read_file("watch", path);
+		if (text)
+			parse_buddyinfo(text, s, &orders);
+		free(text);
+	}
+	if (o->fmt == JSON)
+		printf("{\"time\": %.2f, \"zones\": [", now);
+	for (i = 0; i < zones.nrows; i++)
+		any_twin |= zones.rows[i].has[TWIN];
+	for (i = 0; i < zones.nrows; i++) {
+		struct row *z = &zones.rows[i], *b = table_row(&orders, z->key);
+
+		if (sscanf(z->key, "Node %d, zone %15s", &node, zone) != 2)
+			continue;
+		/* The twin's zones; without a twin, the kernel's populated ones. */
+		if (!compare_all && (any_twin ? !z->has[TWIN] : !z->v[KERNEL][ZC_MANAGED]))
+			continue;
+		for (s = 0; s < NR_SIDES; s++) {
+			if (!z->has[s])
+				continue;
+			if (o->fmt == JSON) {
+				printf("%s{\"side\": \"%s\", \"node\": %d, \"zone\": \"%s\"",
+				       n++ ? ", " : "", side_name[s], node, zone);
+				printf(", \"free\": %lld, \"min\": %lld, \"low\": %lld, \"high\": %lld, \"nr_free\": [",
+				       z->v[s][ZC_FREE], z->v[s][ZC_MIN],
+				       z->v[s][ZC_LOW], z->v[s][ZC_HIGH]);
+				for (k = 0; k < MAX_ORDERS; k++)
+					printf("%s%lld", k ? ", " : "", b->has[s] ? b->v[s][k] : 0);
+				fputs("]}", stdout);
+				continue;
+			}
+			printf("%.2f %s %d %s %lld %lld %lld %lld", now, side_name[s],
+			       node, zone, z->v[s][ZC_FREE], z->v[s][ZC_MIN],
+			       z->v[s][ZC_LOW], z->v[s][ZC_HIGH]);
+			for (k = 0; k < MAX_ORDERS; k++)
+				printf(" %lld", b->has[s] ? b->v[s][k] : 0);
+			putchar('\n');
+			n++;
+		}
+	}
+	if (o->fmt == JSON)
+		fputs("]}\n", stdout);
+	table_free(&zones);
+	table_free(&orders);
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int watch(const struct ctx *c, const struct options *o)
+{
+	double t0 = now_s(), next = t0;
+	struct timespec ts;
+	long i;
+	int k;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (o->fmt == TEXT) {
+		fputs("# time side node zone free min low high", stdout);
+		for (k = 0; k < MAX_ORDERS; k++)
+			printf(" o%d", k);
+		putchar('\n');
+	}
+	for (i = 0; !o->count || i < o->count; i++) {
+		double wait;
+
+		sample(c, o, now_s() - t0);
+		/* Report unreadable files once, as comments. */
+		if (i == 0 && nr_skipped() && o->fmt == TEXT)
+			skipped_text(stdout, "# ");
+		skipped_clear();
+		if (o->count && i + 1 == o->count)
+			break;
+		next += o->watch;
+		wait = next - now_s();
+		if (wait > 0) {
+			ts.tv_sec = (time_t)wait;
+			ts.tv_nsec = (long)((wait - ts.tv_sec) * 1e9);
+			while (nanosleep(&ts, &ts) && errno == EINTR)
+				;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "section", required_argument, NULL, 's' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "proc", required_argument, NULL, 'P' },
+		{ "debugfs", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	struct ctx c = { .roots = { "/proc", "/sys/kernel/debug" } };
+	struct options o = { .fmt = TEXT };
+	char *end;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "s:p:ajw:n:h", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			o.only = optarg;
+			break;
+		case 'p':
+			c.pid = strtol(optarg, &end, 10);
+			if (*end || c.pid <= 0)
+				usage(stderr, 2);
+			break;
+		case 'a':
+			compare_all = true;
+			break;
+		case 'j':
+			o.fmt = JSON;
+			break;
+		case 'w':
+			o.watch = strtod(optarg, &end);
+			if (*end || !(o.watch > 0))
+				usage(stderr, 2);
+			break;
+		case 'n':
+			o.count = strtol(optarg, &end, 10);
+			if (*end || o.count <= 0)
+				usage(stderr, 2);
+			break;
+		case 'P':
+			snprintf(c.roots.proc, sizeof(c.roots.proc), "%s", optarg);
+			break;
+		case 'D':
+			snprintf(c.roots.debugfs, sizeof(c.roots.debugfs), "%s", optarg);
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, 2);
+		}
+	}
+	if (optind != argc || (o.count && !o.watch))
+		usage(stderr, 2);
+	return o.watch ? watch(&c, &o) : compare_once(&c, &o);
+}
