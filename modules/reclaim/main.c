@@ -19,7 +19,7 @@
 
 static unsigned long swap_max = 1UL << 16;
 module_param(swap_max, ulong, 0444);
-MODULE_PARM_DESC(swap_max, "Swap store capacity at load, in pages (at most 262144)");
+MODULE_PARM_DESC(swap_max, "Swap store capacity at load, in pages, at most 262144 (default 65536)");
 
 DEFINE_MUTEX(twin_lock);
 EXPORT_SYMBOL_IF_KUNIT(twin_lock);
