@@ -17,7 +17,7 @@
 #define CREATE_TRACE_POINTS
 #include "trace.h"
 
-static unsigned long swap_max = 1UL << 16;
+static unsigned long swap_max = 65536;
 module_param(swap_max, ulong, 0444);
 MODULE_PARM_DESC(swap_max, "Swap store capacity at load, in pages, at most 262144 (default 65536)");
 
