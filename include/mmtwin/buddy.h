@@ -155,6 +155,12 @@ struct mmtwin_shrinker {
 int mmtwin_buddy_register_shrinker(struct mmtwin_shrinker *s);
 void mmtwin_buddy_unregister_shrinker(struct mmtwin_shrinker *s);
 unsigned long mmtwin_buddy_shrink_slab(gfp_t gfp, int nid, int priority);
+/* Each registered shrinker under SRCU, until @fn returns false. */
+struct mmtwin_shrinker_walk {
+	bool (*fn)(struct mmtwin_shrinker *s, void *arg);
+	void *arg;
+};
+void mmtwin_buddy_walk_shrinkers(const struct mmtwin_shrinker_walk *walk);
 
 /* Give every per-CPU list back to the buddy lists. */
 void mmtwin_buddy_drain(void);

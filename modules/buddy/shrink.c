@@ -100,6 +100,26 @@ unsigned long mmtwin_buddy_shrink_slab(gfp_t gfp, int nid, int priority)
 EXPORT_SYMBOL_GPL(mmtwin_buddy_shrink_slab);
 
 /*
+ * Call @walk->fn on each registered shrinker, under the registry's SRCU
+ * (so an unregister waits for it), until it returns false: for a
+ * reclaimer that runs do_shrink_slab() itself, with its own tracepoints
+ * and counts.
+ */
+void mmtwin_buddy_walk_shrinkers(const struct mmtwin_shrinker_walk *walk)
+{
+	struct mmtwin_shrinker *s;
+	int idx;
+
+	idx = srcu_read_lock(&shrinkers_srcu);
+	list_for_each_entry_srcu(s, &shrinkers, list,
+				 srcu_read_lock_held(&shrinkers_srcu))
+		if (!walk->fn(s, walk->arg))
+			break;
+	srcu_read_unlock(&shrinkers_srcu, idx);
+}
+EXPORT_SYMBOL_GPL(mmtwin_buddy_walk_shrinkers);
+
+/*
  * Direct reclaim with no reclaimer registered: priorities from
  * DEF_PRIORITY down until something is freed, as do_try_to_free_pages()
  * raises the pressure.
