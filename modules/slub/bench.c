@@ -18,7 +18,7 @@
 
 static unsigned int loops = 50000;
 module_param(loops, uint, 0444);
-MODULE_PARM_DESC(loops, "alloc+free pairs per test (bulk: loops / 16 batches)");
+MODULE_PARM_DESC(loops, "alloc+free pairs per test, bulk: loops / 16 batches (default 50000)");
 
 #define BULK		16
 #define BENCH_GFP	GFP_KERNEL

@@ -61,6 +61,7 @@ static const struct kernel_param_ops caches_ops = {
 	.get = caches_get,
 };
 module_param_cb(caches, &caches_ops, NULL, 0444);
+__MODULE_PARM_TYPE(caches, "charp");
 MODULE_PARM_DESC(caches, "the caches: name size align twin-options (read-only report)");
 
 static void zero_ctor(void *object)

@@ -46,11 +46,11 @@ rc=$?
 ok $rc "dkms build -k $rel"
 
 built=$scratch/tree/mmtwin/$version/$rel/$(uname -m)/module
-# Every module Kbuild makes (KUnit ones need CONFIG_KUNIT, which Debian's
-# kernel lacks) is one dkms.conf installs.
+# Every module modules/*/Kbuild makes (kunit/ is built only with
+# CONFIG_KUNIT, which Debian's kernel lacks) is one dkms.conf installs.
 listed=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' "$top/dkms.conf" | sort)
-made=$(find "$scratch/tree/mmtwin/$version/build" -name '*.ko' -printf '%f\n' |
-	sed 's/\.ko$//' | sort)
+made=$(sed -n 's/^obj-m *+= *\(.*\)$/\1/p' "$top"/modules/*/Kbuild |
+	tr ' ' '\n' | sed -n 's/\.o$//p' | sort)
 [ "$listed" = "$made" ]
 ok $? "dkms.conf lists every module the build makes (listed: $(echo $listed); made: $(echo $made))"
 for m in $(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' "$top/dkms.conf"); do
