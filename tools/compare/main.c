@@ -61,30 +61,52 @@ static bool wanted(const char *only, const char *name)
 	return false;
 }
 
-/* "twins: buddy pgwalk" from the core's list, or why there is none. */
+#define MAX_TWINS	16
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/*
+ * The core's list of twins, sorted by name: the core lists them in the order
+ * they registered, which changes whenever a module is reloaded.
+ */
+static int read_twins(const char *text, char names[][32])
+{
+	const char *p = text;
+	int n = 0;
+
+	while (p && n < MAX_TWINS && sscanf(p, "%31s", names[n]) == 1) {
+		n++;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	qsort(names, n, sizeof(names[0]), cmp_names);
+	return n;
+}
+
+/* "twins loaded: buddy pgwalk" from the core's list, or why there is none. */
 static void print_twins(const struct ctx *c, const struct options *o)
 {
-	char path[PATH_LEN], *text, *p;
-	char name[32];
+	char path[PATH_LEN], *text;
+	char names[MAX_TWINS][32];
+	int i, n;
 
 	path_join(path, sizeof(path), c->roots.debugfs, "mmtwin/twins");
 	text = read_file("twins", path);
+	n = read_twins(text, names);
 	if (o->fmt == JSON) {
 		fputs("\"twins\": [", stdout);
-		for (p = text; p && sscanf(p, "%31s", name) == 1; ) {
-			fputs(p == text ? "" : ", ", stdout);
-			json_string(stdout, name);
-			p = strchr(p, '\n');
-			p = p ? p + 1 : NULL;
+		for (i = 0; i < n; i++) {
+			fputs(i ? ", " : "", stdout);
+			json_string(stdout, names[i]);
 		}
 		fputs("],\n", stdout);
 	} else {
 		fputs("twins loaded:", stdout);
-		for (p = text; p && sscanf(p, "%31s", name) == 1; ) {
-			printf(" %s", name);
-			p = strchr(p, '\n');
-			p = p ? p + 1 : NULL;
-		}
+		for (i = 0; i < n; i++)
+			printf(" %s", names[i]);
 		fputs(text ? "\n\n" : " none (no mmtwin_core)\n\n", stdout);
 	}
 	free(text);
