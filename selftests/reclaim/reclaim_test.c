@@ -158,6 +158,24 @@ static int trace_event(const char *event, const char *on)
 	return write_file(path, on);
 }
 
+/*
+ * Start from an empty buffer with tracing on: earlier tests leave events
+ * behind (more than trace_count() reads) and may have turned tracing off.
+ */
+static int trace_reset(void)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%strace", tracefs_dir());
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	snprintf(path, sizeof(path), "%stracing_on", tracefs_dir());
+	return write_file(path, "1");
+}
+
 static int trace_count(const char *event)
 {
 	char path[256], needle[64];
@@ -278,6 +296,7 @@ TEST_F_TIMEOUT(reclaim, kswapd_wakes_restores_high_sleeps, 90)
 	int nodes_ok[MAX_ZONES] = {}, nodes[MAX_ZONES] = {};
 	int i, n, tries;
 
+	ASSERT_EQ(0, trace_reset());
 	ASSERT_EQ(0, trace_event("mm_vmscan_kswapd_wake", "1"));
 	ASSERT_EQ(0, trace_event("mm_vmscan_kswapd_sleep", "1"));
 	ASSERT_EQ(0, trace_event("mm_vmscan_wakeup_kswapd", "1"));

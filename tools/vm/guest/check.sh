@@ -7,14 +7,20 @@
 taint start
 run_section setup swap setup_swap
 
-# 1. Every twin loads. mmtwin_core first; modprobe resolves the rest.
-for m in $(modules_of twin); do
-	run_section load "$m" modprobe "$m"
-done
+# Every twin unloaded, quietly: what a KUnit module pulled in.
+unload_twins()
+{
+	local m
+	for m in $(modules_of twin | sed '1!G;h;$!d'); do
+		rmmod "$m" 2>/dev/null
+	done
+}
 
-# 2. KUnit: a test module runs its suites while it loads. The section holds
-# the KTAP of the whole load (plan line included) from the kernel log, and
-# modprobe's status: a module that fails to load fails its section.
+# 1. KUnit: a test module runs its suites while it loads, with only the
+# twins it depends on loaded (a loaded reclaimer, say, holds the buddy's
+# one reclaim slot that the buddy's own suite registers in). The section
+# holds the KTAP of the whole load (plan line included) from the kernel
+# log, and modprobe's status: a module that fails to load fails its section.
 kunit_load()
 {
 	local rc
@@ -30,8 +36,13 @@ kunit_load()
 for m in $(modules_of kunit); do
 	selected "$m" || continue
 	run_section kunit "$m" kunit_load "$m"
-	# Unloaded at once, so twins they hold can be reloaded by kselftests.
 	run_section unload "$m" rmmod "$m"
+	unload_twins
+done
+
+# 2. Every twin loads. mmtwin_core first; modprobe resolves the rest.
+for m in $(modules_of twin); do
+	run_section load "$m" modprobe "$m"
 done
 
 # 3. kselftests, through the kernel's own runner: one KTAP line a program.
