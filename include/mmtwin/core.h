@@ -10,7 +10,9 @@
 #ifndef _MMTWIN_CORE_H
 #define _MMTWIN_CORE_H
 
+#include <linux/compiler_types.h>
 #include <linux/list.h>
+#include <linux/types.h>
 
 struct dentry;
 struct kobject;
@@ -34,5 +36,12 @@ void mmtwin_twin_unregister(struct mmtwin_twin *twin);
 
 struct dentry *mmtwin_debugfs_root(void);
 struct kobject *mmtwin_sysfs_root(void);
+
+/*
+ * A command written to a debugfs control file, copied and NUL-terminated:
+ * the buffer (kfree() it), or ERR_PTR(-EINVAL) for an empty write or one
+ * longer than @max bytes.
+ */
+char *mmtwin_copy_command(const char __user *ubuf, size_t len, size_t max);
 
 #endif /* _MMTWIN_CORE_H */

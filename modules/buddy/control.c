@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <mmtwin/core.h>
 
 #include "glue.h"
 
@@ -197,12 +198,9 @@ EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_control);
 static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	char *buf;
+	char *buf = mmtwin_copy_command(ubuf, len, CMD_MAX);
 	int ret;
 
-	if (len > CMD_MAX)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	ret = mmtwin_buddy_control(buf);

@@ -10,6 +10,8 @@
 #include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <mmtwin/core.h>
 
 #include "internal.h"
 
@@ -30,6 +32,14 @@ struct kobject *mmtwin_sysfs_root(void)
 	return sysfs_root;
 }
 EXPORT_SYMBOL_GPL(mmtwin_sysfs_root);
+
+char *mmtwin_copy_command(const char __user *ubuf, size_t len, size_t max)
+{
+	if (!len || len > max)
+		return ERR_PTR(-EINVAL);
+	return memdup_user_nul(ubuf, len);
+}
+EXPORT_SYMBOL_GPL(mmtwin_copy_command);
 
 static int twins_show(struct seq_file *m, void *unused)
 {

@@ -34,6 +34,7 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
+#include <mmtwin/core.h>
 
 #include "internal.h"
 #include "pgwalk.h"
@@ -202,9 +203,7 @@ static ssize_t request_write(struct file *file, const char __user *ubuf,
 	err = may_retarget(file);
 	if (err)
 		return err;
-	if (count > 128)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, count);
+	buf = mmtwin_copy_command(ubuf, count, 128);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	err = parse_request(buf, &r, &nr);

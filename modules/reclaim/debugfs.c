@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <mmtwin/core.h>
 
 #include "internal.h"
 
@@ -109,13 +110,6 @@ static int split_args(char *buf, char **argv)
 		argv[argc++] = w;
 	}
 	return argc;
-}
-
-static char *copy_cmd(const char __user *ubuf, size_t len)
-{
-	if (!len || len >= CMD_MAX)
-		return ERR_PTR(-EINVAL);
-	return memdup_user_nul(ubuf, len);
 }
 
 static int parse_ulong(const char *s, unsigned long *v)
@@ -278,7 +272,7 @@ static DEFINE_MUTEX(control_lock);
 static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	char *buf = copy_cmd(ubuf, len), *argv[CMD_ARGS];
+	char *buf = mmtwin_copy_command(ubuf, len, CMD_MAX - 1), *argv[CMD_ARGS];
 	int ret;
 
 	if (IS_ERR(buf))
@@ -343,7 +337,7 @@ static int wmark_calc(int argc, char **argv)
 static ssize_t wmark_calc_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
-	char *buf = copy_cmd(ubuf, len), *argv[CMD_ARGS];
+	char *buf = mmtwin_copy_command(ubuf, len, CMD_MAX - 1), *argv[CMD_ARGS];
 	int ret;
 
 	if (IS_ERR(buf))

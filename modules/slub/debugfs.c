@@ -7,6 +7,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <mmtwin/core.h>
 
 #include "internal.h"
 
@@ -45,12 +46,9 @@ DEFINE_SHOW_ATTRIBUTE(slabinfo);
 static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	char *buf;
+	char *buf = mmtwin_copy_command(ubuf, len, CMD_MAX);
 	int ret;
 
-	if (len > CMD_MAX)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	ret = slub_control(buf);
