@@ -22,6 +22,7 @@
 set -uo pipefail
 . "$(dirname "$0")/vm/lib.sh"
 . "$(dirname "$0")/vm/tally.sh"
+. "$(dirname "$0")/vm/checkpatch.sh"
 
 usage()
 {
@@ -89,37 +90,6 @@ finish()
 	return $rc
 }
 
-# checkpatch over every C file in one call (one more for compat.h, which
-# exists to test kernel versions with macros whose arguments one version
-# ignores); a result per file.
-checkpatch_all()
-{
-	local out=$logs/checkpatch.out f n=0 rc
-	local -a files
-	mapfile -t files < <(cd "$MMTWIN_TOP" && git ls-files --cached --others \
-		--exclude-standard '*.c' '*.h' | grep -vx include/mmtwin/compat.h)
-	(cd "$MMTWIN_TOP" &&
-		"$kdir/scripts/checkpatch.pl" --no-tree --quiet --show-types \
-			--no-summary -f "${files[@]}" &&
-		"$kdir/scripts/checkpatch.pl" --no-tree --quiet --show-types \
-			--no-summary --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_UNUSED \
-			-f include/mmtwin/compat.h) >"$out" 2>&1
-	rc=$?
-	for f in "${files[@]}" include/mmtwin/compat.h; do
-		n=$((n + 1))
-		if grep -q "FILE: $f:" "$out"; then
-			result FAIL "host: checkpatch $f (log: $out)"
-			grep -B1 -A3 "FILE: $f:" "$out" | head -n 20 | sed 's/^/         | /'
-		else
-			result PASS "host: checkpatch $f"
-		fi
-	done
-	if [ $rc -ne 0 ] && ! grep -q 'FILE: ' "$out"; then
-		result FAIL "host: checkpatch ran (status $rc, log: $out)"
-		tail -n 10 "$out" | sed 's/^/         | /'
-	fi
-}
-
 # A VM run's fresh directory and initramfs (before anything else may touch
 # the module build).
 vm_prepare()
@@ -161,6 +131,7 @@ vm_run()
 rm -rf "$logs"
 mkdir -p "$logs"
 kdir=$("$MMTWIN_VM_DIR/kernel.sh" --variant "$variant") || die "test-VM kernel build failed"
+use_ccache
 release=$(cat "$kdir/include/config/kernel.release")
 stock_rel=$(stock_release) || die "no Debian 6.12 headers installed (run tools/vm/deps.sh)"
 stock_hdr=/usr/src/linux-headers-$stock_rel
@@ -183,7 +154,7 @@ for hdr in "${header_builds[@]}"; do
 done
 start "selftests build" make -C "$MMTWIN_TOP/selftests" install \
 	KSFT="$kdir/tools/testing/selftests" OUT="$selftests"
-[ "$host" = 0 ] || checkpatch_all
+[ "$host" = 0 ] || checkpatch_all "$kdir" "$logs/checkpatch.out"
 test_ok=1 stock_ok=1
 finish "make W=1 ($release)" --no-warnings || test_ok=0
 for hdr in "${header_builds[@]}"; do

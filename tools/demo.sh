@@ -31,6 +31,7 @@ case "$job" in demo|bench) ;; *) die "--job must be demo or bench, not '$job'" ;
 
 "$MMTWIN_VM_DIR/deps.sh"
 kdir=$("$MMTWIN_VM_DIR/kernel.sh" --variant "$variant")
+use_ccache
 release=$(cat "$kdir/include/config/kernel.release")
 build="$MMTWIN_OUT/build/$variant"
 dir="$MMTWIN_OUT/vm/$job-$variant"

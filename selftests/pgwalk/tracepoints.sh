@@ -17,7 +17,7 @@ skip_rest()
 	n=$1
 	shift
 	while [ "$n" -le 3 ]; do
-		echo "ok $n # SKIP $*"
+		echo "ok $n pgwalk_tracepoints # SKIP $*"
 		n=$((n + 1))
 	done
 }
@@ -82,8 +82,11 @@ else
 	fail=1
 fi
 
-if ! command -v bpftrace >/dev/null || [ ! -e /sys/kernel/btf/vmlinux ]; then
-	echo "ok 3 # SKIP bpftrace or BTF missing (CONFIG_DEBUG_INFO_BTF)"
+if [ ! -e /sys/kernel/btf/vmlinux ]; then
+	echo "ok 3 bpftrace sees the end event # SKIP needs CONFIG_DEBUG_INFO_BTF"
+elif ! command -v bpftrace >/dev/null; then
+	echo "not ok 3 bpftrace sees the end event: bpftrace is not installed"
+	fail=1
 else
 	timeout 120 bpftrace -e '
 tracepoint:mmtwin:mmtwin_pgwalk_end { printf("end %d %lu\n", args->pid, args->present); }

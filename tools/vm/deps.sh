@@ -7,7 +7,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential flex bison bc cpio kmod dwarves libelf-dev libssl-dev
-	xz-utils rsync python3 sparse perl
+	xz-utils rsync python3 sparse perl ccache
 	"$MMTWIN_SRC_PKG" "$MMTWIN_OLD_HDR_META" "$MMTWIN_STOCK_HDR_META"
 	qemu-system-x86 busybox-static bpftrace
 	clang llvm lld libclang-rt-14-dev

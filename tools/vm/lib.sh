@@ -95,6 +95,18 @@ sync_tree()
 		rsync -a --from0 --files-from=- ./ "$1/")
 }
 
+# Compilers through ccache, its store in the cache: a module build repeats
+# only what changed since the last run of the same checkout, and a hit
+# replays the compiler's warnings, so the clean W=1 builds below still show
+# every one. Paths are part of ccache's key: a new clone starts cold.
+use_ccache()
+{
+	[ -d /usr/lib/ccache ] || return 0
+	export PATH="/usr/lib/ccache:$PATH"
+	export CCACHE_DIR="$MMTWIN_CACHE/ccache"
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
+}
+
 # A full W=1 build of a copy of the tree against kernel tree $1: cleaned
 # first, so every warning shows on every run.
 kbuild()

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # dkms build, modinfo, make modules_install and make install, each checked
-# in scratch directories (no dkms install, no module loaded). Prints TAP;
-# exits 1 on any failure.
+# in scratch directories under out/dkms (no dkms install, no module
+# loaded). Prints TAP; exits 1 on any failure.
 #
 #   ./install-test.sh [HEADERS_DIR]   (default: Debian's stock 6.12 headers)
 set -uo pipefail
@@ -14,8 +14,11 @@ hdr=${1:-/usr/src/linux-headers-$rel}
 [ -d "$hdr" ] || { echo "Bail out! no headers at $hdr (run tools/vm/deps.sh)"; exit 1; }
 rel=$(cat "$hdr/include/config/kernel.release")
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+# Scratch trees at a fixed place, so a rerun's compiles are ccache hits.
+scratch=$MMTWIN_OUT/dkms
+rm -rf "$scratch"
+mkdir -p "$scratch"
+use_ccache
 n=0 fails=0
 
 ok()
