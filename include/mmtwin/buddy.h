@@ -40,7 +40,9 @@ unsigned long mmtwin_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
  * O(1), as virt_to_slab() does: a compound tail names its head; without
  * __GFP_COMP the head is found among the block-aligned frames below (at
  * most MAX_PAGE_ORDER + 1 looks). NULL for an address outside the arena
- * or in no allocated block. The caller must hold the block.
+ * or in no allocated block. The caller must hold the block, or look up
+ * inside rcu_read_lock(): a chunk given back to the host stays the twin's
+ * (its frames readable, every page held) until a grace period has passed.
  */
 struct mmtwin_frame *mmtwin_page_frame(struct page *page);
 struct mmtwin_frame *mmtwin_virt_to_frame(const void *addr);
