@@ -925,7 +925,7 @@ static void zone_pcp_sizes(struct buddy *b, struct buddy_zone *z,
 	if (!cpus)
 		cpus = buddy_online_cpus();
 	bt = min(z->managed_pages >> 10, (unsigned long)(SZ_1M / PAGE_SIZE));
-	bt = max(bt, 1UL);
+	bt = max(bt / 4, 1UL);	/* zone_batchsize(): "effectively *= 4 below" */
 	bt = rounddown_pow_of_two(bt + bt / 2) - 1;
 	bt = max(bt, 1UL);
 	*batch = b->tun.pcp_batch >= 0 ? b->tun.pcp_batch : bt;

@@ -220,8 +220,8 @@ static void test_pcp_sizes(void)
 
 	harness_setup(&h, 0, 16, 0);
 	pcp = &h.b->zones[0].pcp[0];
-	/* 16384 pages: batch rounddown_pow_of_two(16 + 8) - 1; low 320 / 2 CPUs. */
-	EXPECT(pcp->batch == 15 && pcp->high == 160, "batch %d high %d",
+	/* 16384 pages: batch rounddown_pow_of_two(16 / 4 + 2) - 1; low 320 / 2 CPUs. */
+	EXPECT(pcp->batch == 3 && pcp->high == 160, "batch %d high %d",
 	       pcp->batch, pcp->high);
 	h.b->tun.pcp_high = 1;
 	h.b->tun.pcp_batch = 65536;
