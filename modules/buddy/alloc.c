@@ -35,11 +35,6 @@ unsigned int buddy_gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 	return flags;
 }
 
-static int pcp_index(unsigned int order, int mt)
-{
-	return order * MMTWIN_MT_PCPTYPES + mt;
-}
-
 /* The pcp list of this CPU, locked, with interrupts off. */
 static struct buddy_pcp *pcp_lock(struct buddy_zone *z, unsigned long *flags)
 	__acquires(&pcp->lock)
@@ -185,7 +180,7 @@ static struct mmtwin_frame *pcp_take(struct buddy_zone *z,
 				     struct buddy_pcp *pcp, unsigned int order,
 				     int mt, unsigned int alloc_flags, int want)
 {
-	struct list_head *list = &pcp->lists[pcp_index(order, mt)];
+	struct list_head *list = &pcp->lists[buddy_pcp_index(order, mt)];
 	struct mmtwin_frame *f;
 	int got, count;
 
@@ -260,7 +255,7 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 		buddy_unlock(&z->lock, flags);
 		return;
 	}
-	pindex = pcp_index(order, mt);
+	pindex = buddy_pcp_index(order, mt);
 	f->mt = mt;
 	f->order = order;
 	WRITE_ONCE(f->state, MMTWIN_FRAME_PCP);
@@ -369,7 +364,7 @@ static struct mmtwin_frame *rmqueue(struct buddy *b, struct buddy_zone *z,
 {
 	struct mmtwin_frame *f = NULL;
 
-	if (order <= BUDDY_COSTLY_ORDER && READ_ONCE(buddy_raw_cpu(z->pcp)->high_max))
+	if (buddy_pcp_order(order) && READ_ONCE(buddy_raw_cpu(z->pcp)->high_max))
 		f = pcp_alloc(z, order, mt, alloc_flags);
 	if (!f)
 		f = buddy_rmqueue(z, order, mt, alloc_flags);
@@ -866,7 +861,7 @@ int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order)
 	if (f->buddy_flags & MMTWIN_BF_COMPOUND)
 		free_tails(f, order);
 	f->owner_flags = 0;
-	if (order <= BUDDY_COSTLY_ORDER) {
+	if (buddy_pcp_order(order)) {
 		pcp_free(z, f, order);
 		return 0;
 	}

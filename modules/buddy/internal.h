@@ -15,7 +15,8 @@
 #define BUDDY_MAX_NODES		4	/* zonelists kept; more nodes share #0 */
 #define BUDDY_HOST_ZONES	8	/* above any host zone index */
 #define BUDDY_MAX_CHUNKS	4096	/* 16 GB of 4 MB chunks */
-#define BUDDY_NR_PCP_LISTS	(MMTWIN_MT_PCPTYPES * (BUDDY_COSTLY_ORDER + 1))
+#define BUDDY_NR_LOWORDER_PCP_LISTS	(MMTWIN_MT_PCPTYPES * (BUDDY_COSTLY_ORDER + 1))
+#define BUDDY_NR_PCP_LISTS	(BUDDY_NR_LOWORDER_PCP_LISTS + BUDDY_NR_PCP_THP)
 #define BUDDY_ZONE_NAME_MAX	16
 
 /* Watermark indexes and alloc flags, numbered as in mm/internal.h. */
@@ -196,6 +197,21 @@ static inline unsigned long frame_pfn(const struct mmtwin_frame *f)
 static inline int pageblock_mt(const struct mmtwin_frame *f)
 {
 	return READ_ONCE(frame_chunk(f)->pb_mt[f->idx >> BUDDY_PB_ORDER]);
+}
+
+/* pcp_allowed_order(): orders the per-CPU lists keep. */
+static inline bool buddy_pcp_order(unsigned int order)
+{
+	return order <= BUDDY_COSTLY_ORDER ||
+	       (BUDDY_NR_PCP_THP && order == BUDDY_PCP_THP_ORDER);
+}
+
+/* order_to_pindex(): a PMD-sized block's list says only movable or not. */
+static inline int buddy_pcp_index(unsigned int order, int mt)
+{
+	if (order > BUDDY_COSTLY_ORDER)
+		return BUDDY_NR_LOWORDER_PCP_LISTS + (mt == MMTWIN_MT_MOVABLE);
+	return order * MMTWIN_MT_PCPTYPES + mt;
 }
 
 /* wmark_pages(): the watermark with the boost on top. */

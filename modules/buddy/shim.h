@@ -29,6 +29,15 @@
 #define BUDDY_MAX_ORDER		MAX_PAGE_ORDER
 #define BUDDY_PB_ORDER		pageblock_order
 
+/* pcp_allowed_order(): with THP, PMD-sized blocks have pcp lists too. */
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#define BUDDY_PCP_THP_ORDER	HPAGE_PMD_ORDER
+#define BUDDY_NR_PCP_THP	2	/* NR_PCP_THP: movable or not */
+#else
+#define BUDDY_PCP_THP_ORDER	0
+#define BUDDY_NR_PCP_THP	0
+#endif
+
 #define buddy_lock_t		spinlock_t
 #define buddy_lock_init(l)	spin_lock_init(l)
 #define buddy_lock(l, f)	spin_lock_irqsave(l, f)

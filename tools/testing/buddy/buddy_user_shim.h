@@ -25,6 +25,8 @@
 
 #define BUDDY_MAX_ORDER		10
 #define BUDDY_PB_ORDER		9
+#define BUDDY_PCP_THP_ORDER	9	/* as x86-64 with THP */
+#define BUDDY_NR_PCP_THP	2
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
 #define BITS_PER_LONG		64

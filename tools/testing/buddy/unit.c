@@ -260,6 +260,43 @@ static int pcp_list_len(struct buddy_pcp *pcp, int pindex)
 }
 
 /*
+ * pcp_allowed_order(): PMD-sized blocks are cached per CPU too (6.12 with
+ * THP), refilled two at a time, on one list for movable and one for the
+ * other types, and a free keeps them there below high.
+ */
+static void test_pcp_thp(void)
+{
+	int thp_movable = BUDDY_NR_LOWORDER_PCP_LISTS + 1;
+	struct mmtwin_frame *f, *g;
+	struct buddy_pcp *pcp;
+
+	harness_setup(&h, 0, 8, 0);
+	h.b->tun.pcp_high = 4096;
+	h.b->tun.pcp_batch = 63;
+	buddy_update_pcp(h.b);
+	pcp = &h.b->zones[0].pcp[0];
+	f = buddy_alloc(h.b, GFP_KERNEL | __GFP_MOVABLE, BUDDY_PCP_THP_ORDER);
+	EXPECT(f && pcp->count == 512 && pcp_list_len(pcp, thp_movable) == 1,
+	       "count %d, list %d after a refill of two", pcp->count,
+	       pcp_list_len(pcp, thp_movable));
+	buddy_free(h.b, f, BUDDY_PCP_THP_ORDER);
+	EXPECT(pcp->count == 1024 && pcp_list_len(pcp, thp_movable) == 2,
+	       "count %d after the free", pcp->count);
+	g = buddy_alloc(h.b, GFP_KERNEL | __GFP_MOVABLE, BUDDY_PCP_THP_ORDER);
+	EXPECT(g == f, "the block just freed is not the one handed out");
+	buddy_free(h.b, g, BUDDY_PCP_THP_ORDER);
+	f = buddy_alloc(h.b, GFP_KERNEL, BUDDY_PCP_THP_ORDER);
+	EXPECT(f && pcp_list_len(pcp, thp_movable - 1) == 1,
+	       "unmovable list %d", pcp_list_len(pcp, thp_movable - 1));
+	buddy_free(h.b, f, BUDDY_PCP_THP_ORDER);
+	EXPECT(pcp->count == 2048, "count %d with both lists full", pcp->count);
+	harness_verify(&h, "pcp thp");
+	buddy_drain_all(h.b);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
+/*
  * free_pcppages_bulk(): the freed page's list is drained first, and whole,
  * before the next; free_high drains a run of small high-order frees;
  * free_count halves once per allocation, never in the bulk path.
@@ -820,6 +857,7 @@ int main(int argc, char **argv)
 	test_pcp();
 	test_pcp_sizes();
 	test_pcp_drain_order();
+	test_pcp_thp();
 	test_pcp_high_tuning();
 	test_highatomic();
 	test_fault();
