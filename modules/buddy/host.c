@@ -139,6 +139,8 @@ static void retire_work_fn(struct work_struct *work)
 	list_for_each_entry_safe(c, next, &batch, node) {
 		host_give_back(c->host);
 		buddy_vfree(c);
+		/* 1024 frees a chunk: slow with DEBUG_PAGEALLOC's TLB flushes. */
+		cond_resched();
 	}
 }
 

@@ -136,8 +136,10 @@ int mmtwin_buddy_resize(unsigned int mb)
 
 	mutex_lock(&mmtwin_buddy_arena_lock);
 	start = mmtwin_buddy->nr_chunks;
-	while (mmtwin_buddy->nr_chunks < want && !ret)
+	while (mmtwin_buddy->nr_chunks < want && !ret) {
 		ret = borrow_one();
+		cond_resched();
+	}
 	if (ret) {
 		/* Fresh chunks are free unless someone raced onto them. */
 		while (mmtwin_buddy->nr_chunks > start && return_one())
