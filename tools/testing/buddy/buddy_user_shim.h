@@ -142,16 +142,17 @@ struct buddy_user_lock {
 void buddy_user_lock_init(struct buddy_user_lock *l);
 void buddy_user_lock(struct buddy_user_lock *l);
 void buddy_user_unlock(struct buddy_user_lock *l);
+int buddy_user_trylock(struct buddy_user_lock *l);
 
 #define buddy_lock_t		struct buddy_user_lock
 #define buddy_lock_init(l)	buddy_user_lock_init(l)
 #define buddy_lock(l, f)	do { (void)(f); buddy_user_lock(l); } while (0)
 #define buddy_unlock(l, f)	do { (void)(f); buddy_user_unlock(l); } while (0)
-#define buddy_spin_lock(l)	buddy_user_lock(l)
+#define buddy_spin_trylock(l)	buddy_user_trylock(l)
 #define buddy_spin_unlock(l)	buddy_user_unlock(l)
 #define buddy_assert_held(l)	assert(READ_ONCE((l)->held))
-#define buddy_irq_save(f)	((f) = 0)
-#define buddy_irq_restore(f)	((void)(f))
+#define buddy_pin_cpu()		((void)0)
+#define buddy_unpin_cpu()	((void)0)
 
 /* Per-CPU data: an array; harness_cpu is the CPU running the core. */
 #define HARNESS_NR_CPUS		2

@@ -260,6 +260,37 @@ static int pcp_list_len(struct buddy_pcp *pcp, int pindex)
 }
 
 /*
+ * pcp_spin_trylock(): lists found busy, as by an interrupt on a CPU that
+ * holds them, are passed by: the allocation and the free use the buddy
+ * lists and leave the pcp lists alone.
+ */
+static void test_pcp_busy(void)
+{
+	struct buddy_zone *z;
+	struct buddy_pcp *pcp;
+	struct mmtwin_frame *f;
+	unsigned long free;
+
+	harness_setup(&h, 0, 4, 0);
+	z = &h.b->zones[0];
+	pcp = &z->pcp[0];
+	buddy_user_lock(&pcp->lock);
+	free = z->nr_free_pages;
+	f = buddy_alloc(h.b, GFP_KERNEL, 0);
+	EXPECT(f && pcp->count == 0 && z->nr_free_pages == free - 1,
+	       "pcp count %d, %lu free of %lu", pcp->count, z->nr_free_pages,
+	       free);
+	if (f)
+		buddy_free(h.b, f, 0);
+	EXPECT(pcp->count == 0 && z->nr_free_pages == free,
+	       "pcp count %d, %lu free after the free", pcp->count,
+	       z->nr_free_pages);
+	buddy_user_unlock(&pcp->lock);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
+/*
  * pcp_allowed_order(): PMD-sized blocks are cached per CPU too (6.12 with
  * THP), refilled two at a time, on one list for movable and one for the
  * other types, and a free keeps them there below high.
@@ -858,6 +889,7 @@ int main(int argc, char **argv)
 	test_pcp_sizes();
 	test_pcp_drain_order();
 	test_pcp_thp();
+	test_pcp_busy();
 	test_pcp_high_tuning();
 	test_highatomic();
 	test_fault();
