@@ -237,4 +237,17 @@ union mmtwin_pair {
 #define SLAB_NO_MERGE	0
 #endif
 
+/*
+ * The per-CPU list sizes the kernel gave a zone: 6.7 tunes high between
+ * high_min and high_max; before, high was one number.
+ */
+#include <linux/mmzone.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define mmtwin_zone_pcp_high_min(zone)	READ_ONCE((zone)->pageset_high_min)
+#define mmtwin_zone_pcp_high_max(zone)	READ_ONCE((zone)->pageset_high_max)
+#else
+#define mmtwin_zone_pcp_high_min(zone)	READ_ONCE((zone)->pageset_high)
+#define mmtwin_zone_pcp_high_max(zone)	READ_ONCE((zone)->pageset_high)
+#endif
+
 #endif /* _MMTWIN_COMPAT_H */

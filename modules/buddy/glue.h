@@ -13,9 +13,7 @@ extern struct buddy *mmtwin_buddy;
 extern struct mmtwin_twin mmtwin_buddy_twin;
 extern struct mutex mmtwin_buddy_arena_lock;	/* resizing and tunables */
 
-/* main.c */
-int mmtwin_buddy_resize(unsigned int mb);
-unsigned int mmtwin_buddy_arena_mb(void);
+/* main.c (and mmtwin_buddy_resize(), mmtwin_buddy_arena_mb() in <mmtwin/buddy.h>) */
 void mmtwin_buddy_retune(void);
 
 /* debugfs.c */

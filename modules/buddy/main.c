@@ -106,7 +106,7 @@ unsigned int mmtwin_buddy_arena_mb(void)
 {
 	return mmtwin_buddy->nr_chunks * CHUNK_MB;
 }
-EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_mb);
+EXPORT_SYMBOL_GPL(mmtwin_buddy_arena_mb);
 
 void mmtwin_buddy_retune(void)
 {
@@ -155,7 +155,7 @@ int mmtwin_buddy_resize(unsigned int mb)
 	mutex_unlock(&mmtwin_buddy_arena_lock);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_resize);
+EXPORT_SYMBOL_GPL(mmtwin_buddy_resize);
 
 /* Exported API: see <mmtwin/buddy.h>. */
 struct page *mmtwin_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
@@ -260,6 +260,7 @@ static unsigned long glue_reclaimable(void *data, int zone);
 
 int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info)
 {
+	struct buddy_pcp *pcp;
 	struct buddy_zone *z;
 	int cpu, i;
 
@@ -283,6 +284,10 @@ int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info)
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		info->lowmem_reserve[i] = READ_ONCE(z->lowmem_reserve[i]);
 	info->unreclaimable = mmtwin_buddy_node_unreclaimable(z->node);
+	pcp = raw_cpu_ptr(z->pcp);
+	info->pcp_batch = READ_ONCE(pcp->batch);
+	info->pcp_high_min = READ_ONCE(pcp->high_min);
+	info->pcp_high_max = READ_ONCE(pcp->high_max);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_zone_info);
