@@ -55,8 +55,8 @@ static struct buddy_pcp *pcp_trylock(struct buddy_zone *z)
 }
 
 static void pcp_unlock(struct buddy_pcp *pcp)
-	__releases(&pcp->lock)
 {
+	__acquire(&pcp->lock);	/* for sparse: pcp_trylock() took it */
 	buddy_spin_unlock(&pcp->lock);
 	buddy_unpin_cpu();
 }

@@ -149,6 +149,7 @@ int buddy_user_trylock(struct buddy_user_lock *l);
 #define buddy_lock(l, f)	do { (void)(f); buddy_user_lock(l); } while (0)
 #define buddy_unlock(l, f)	do { (void)(f); buddy_user_unlock(l); } while (0)
 #define buddy_spin_trylock(l)	buddy_user_trylock(l)
+#define __acquire(x)		((void)0)	/* a note to sparse */
 #define buddy_spin_unlock(l)	buddy_user_unlock(l)
 #define buddy_assert_held(l)	assert(READ_ONCE((l)->held))
 #define buddy_pin_cpu()		((void)0)
