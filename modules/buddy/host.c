@@ -13,8 +13,7 @@
 
 #include "glue.h"
 
-/* Each page: the host's reference from the allocation plus the twin's. */
-#define HOST_REFS	2
+#define HOST_REFS	MMTWIN_HOST_REFS
 
 static struct shrinker *host_shrinker;
 

@@ -162,8 +162,6 @@ struct buddy_chunk *buddy_chunk_new(void);
 int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
 		    int node, int host_idx, const char *zone_name);
 struct buddy_chunk *buddy_take_free_chunk(struct buddy *b);
-struct buddy_chunk *buddy_lookup(struct buddy *b, unsigned long pfn);
-struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn);
 struct mmtwin_frame *buddy_block_head(struct buddy *b, unsigned long pfn);
 void buddy_setup_wmarks(struct buddy *b);
 void buddy_setup_lowmem_reserve(struct buddy *b);
@@ -183,6 +181,32 @@ void buddy_free_one(struct buddy_zone *z, struct mmtwin_frame *f,
 void buddy_reserve_highatomic(struct buddy_zone *z, struct mmtwin_frame *f,
 			      unsigned int order);
 bool buddy_unreserve_highatomic(struct buddy *b, int mt, bool force);
+
+/*
+ * Chunks are found by pfn in a flat map, one slot per max-order block of
+ * the host's pfn range. A chunk taken back is freed only after an RCU
+ * grace period, so a lookup that raced with its removal may still read
+ * it; what it finds stays valid while the caller holds a block in the
+ * chunk (every legitimate user does), or inside rcu_read_lock(). Inline:
+ * every free starts here.
+ */
+static inline struct buddy_chunk *buddy_lookup(struct buddy *b,
+					       unsigned long pfn)
+{
+	unsigned long slot = pfn >> BUDDY_MAX_ORDER;
+
+	if (slot >= b->map_slots)
+		return NULL;
+	return READ_ONCE(b->chunk_map[slot]);
+}
+
+static inline struct mmtwin_frame *buddy_pfn_frame(struct buddy *b,
+						   unsigned long pfn)
+{
+	struct buddy_chunk *c = buddy_lookup(b, pfn);
+
+	return c ? &c->frames[pfn & (BUDDY_CHUNK_PAGES - 1)] : NULL;
+}
 
 static inline struct buddy_chunk *frame_chunk(const struct mmtwin_frame *f)
 {

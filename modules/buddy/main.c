@@ -32,9 +32,11 @@ EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_lock);
 static MMTWIN_DECLARE_FAULT_ATTR(fail_borrow);
 static MMTWIN_DECLARE_FAULT_ATTR(fail_alloc);
 
+/* Every allocation asks: the call is made only when the point is armed. */
 bool mmtwin_buddy_fail_alloc(gfp_t gfp, unsigned int order)
 {
-	return mmtwin_should_fail(&fail_alloc, PAGE_SIZE << order);
+	return mmtwin_fault_armed(&fail_alloc) &&
+	       mmtwin_should_fail(&fail_alloc, PAGE_SIZE << order);
 }
 
 /* warn_alloc()'s first line; no stack: tests make failures on purpose. */
@@ -181,7 +183,9 @@ void mmtwin_free_pages(struct page *page, unsigned int order)
 
 	if (WARN_ON_ONCE(!f))
 		return;
-	if (f->state == MMTWIN_FRAME_ALLOC && f->order == order)
+	/* An order-0 page with the twin's count needs no call to check it. */
+	if (f->state == MMTWIN_FRAME_ALLOC && f->order == order &&
+	    (order || page_ref_count(page) != MMTWIN_HOST_REFS))
 		mmtwin_host_check_block(page, order);
 	buddy_free(mmtwin_buddy, f, order);
 }
