@@ -20,7 +20,8 @@
 
 /*
  * Attribute and annotation macros (__printf, __noreturn, __acquires,
- * __releases, EXPORT_SYMBOL_IF_KUNIT) come from the Makefile's -D flags.
+ * __releases, __acquire, EXPORT_SYMBOL_IF_KUNIT) come from the Makefile's
+ * -D flags.
  */
 
 #define BUDDY_MAX_ORDER		10
@@ -149,7 +150,6 @@ int buddy_user_trylock(struct buddy_user_lock *l);
 #define buddy_lock(l, f)	do { (void)(f); buddy_user_lock(l); } while (0)
 #define buddy_unlock(l, f)	do { (void)(f); buddy_user_unlock(l); } while (0)
 #define buddy_spin_trylock(l)	buddy_user_trylock(l)
-#define __acquire(x)		((void)0)	/* a note to sparse */
 #define buddy_spin_unlock(l)	buddy_user_unlock(l)
 #define buddy_assert_held(l)	assert(READ_ONCE((l)->held))
 #define buddy_pin_cpu()		((void)0)
