@@ -5,6 +5,7 @@
  * do not depend on the VM's zones or on other users of the module's arena.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -412,24 +413,32 @@ static void highatomic_reserve(struct kunit *test)
 	expect_invariants(test, b);
 }
 
-static int odd_node(int i)
+/* Twin nodes of zonelist_fallback's chunks: this CPU's, and another. */
+static int fallback_nodes[2];
+
+static int local_or_other(int i)
 {
-	return i & 1;
+	return fallback_nodes[i & 1];
 }
 
-/* The local node's zone first; the other node's only below its mark. */
+/*
+ * The local node's zone first; the other node's only below its mark.
+ * Whatever node the test runs on: the twin keeps zonelists for nodes
+ * below BUDDY_MAX_NODES and walks node 0's from any other.
+ */
 static void zonelist_fallback(struct kunit *test)
 {
-	struct buddy *b = arena_create_nodes(test, 4, odd_node);
 	struct buddy_zone *local, *remote;
 	struct mmtwin_frame *f;
+	struct buddy *b;
 	LIST_HEAD(held);
 	int node;
 
 	pin_cpu(test);
-	node = numa_node_id();
-	if (node > 1)
-		kunit_skip(test, "runs on node %d", node);
+	node = numa_node_id() < BUDDY_MAX_NODES ? numa_node_id() : 0;
+	fallback_nodes[0] = node;
+	fallback_nodes[1] = node ? 0 : 1;
+	b = arena_create_nodes(test, 4, local_or_other);
 	KUNIT_ASSERT_EQ(test, b->nr_zones, 2);
 	local = b->zones[0].node == node ? &b->zones[0] : &b->zones[1];
 	remote = local == &b->zones[0] ? &b->zones[1] : &b->zones[0];
@@ -645,8 +654,6 @@ static void concurrent_stress(struct kunit *test)
 	struct stress *s;
 	int i, round;
 
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two CPUs");
 	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->b = b;
@@ -657,7 +664,9 @@ static void concurrent_stress(struct kunit *test)
 		arg[i].id = i;
 		t[i] = kthread_create(stress_thread, &arg[i], "mmtwin_stress/%d", i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
-		kthread_bind(t[i], cpumask_nth(i, cpu_online_mask));
+		/* A CPU each; with one CPU they take turns on it. */
+		kthread_bind(t[i], cpumask_nth(i % num_online_cpus(),
+					       cpu_online_mask));
 		wake_up_process(t[i]);
 	}
 	for (round = 0; round < 10; round++) {
@@ -862,6 +871,140 @@ static void host_shrinker(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mmtwin_buddy_arena_mb(), mb);
 }
 
+
+/*
+ * Chunk lifetime: a block freed into a chunk can let the whole chunk go
+ * back to the host at once (a drain, then the host shrinker). A lookup
+ * that found the chunk inside rcu_read_lock() must still find it the
+ * twin's until it unlocks: every page held (count 2, the twin's own
+ * reference) and the frames readable. The freer checks exactly that,
+ * pinned to one CPU, while the shrinker drains, shrinks, sleeps (so the
+ * freer runs with the chunk gone from the map) and grows back on another.
+ */
+struct chunk_race {
+	struct completion done[2];
+	unsigned int mb;
+	unsigned long deadline;
+	unsigned long rounds, found, early, wrong_pfn, shrunk, grow_failed;
+	bool stop;
+};
+
+#define CHUNK_RACE_ROUNDS	60
+#define CHUNK_RACE_CHUNKS	4	/* all but one go back each round */
+
+/* Pages of @c that are no longer the twin's (host count not 2). */
+static unsigned long pages_returned(unsigned long base_pfn)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < BUDDY_CHUNK_PAGES; i++)
+		n += page_ref_count(pfn_to_page(base_pfn + i)) != 2;
+	return n;
+}
+
+static void chunk_race_lookup(struct chunk_race *r, struct page *page)
+{
+	struct mmtwin_frame *f;
+
+	rcu_read_lock();
+	f = mmtwin_page_frame(page);
+	if (f) {
+		r->found++;
+		if (frame_pfn(f) != page_to_pfn(page))
+			r->wrong_pfn++;
+		if (pages_returned(frame_chunk(f)->base_pfn))
+			r->early++;
+	}
+	rcu_read_unlock();
+}
+
+static int chunk_race_freer(void *data)
+{
+	struct chunk_race *r = data;
+	struct page *page;
+
+	while (!READ_ONCE(r->stop) && time_before(jiffies, r->deadline)) {
+		page = mmtwin_alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+		if (page) {
+			mmtwin_free_pages(page, 0);
+			chunk_race_lookup(r, page);
+		}
+		cond_resched();
+	}
+	complete(&r->done[0]);
+	return 0;
+}
+
+static int chunk_race_shrinker(void *data)
+{
+	struct chunk_race *r = data;
+	unsigned long got;
+
+	while (r->rounds < CHUNK_RACE_ROUNDS && time_before(jiffies, r->deadline)) {
+		mmtwin_buddy_drain();
+		got = mmtwin_host_shrink(ULONG_MAX);
+		if (got && got != SHRINK_STOP)
+			r->shrunk += got / BUDDY_CHUNK_PAGES;
+		/* Let the freer run while the chunks are on their way back. */
+		usleep_range(200, 400);
+		if (mmtwin_buddy_resize(r->mb))
+			r->grow_failed++;
+		r->rounds++;
+	}
+	WRITE_ONCE(r->stop, true);
+	complete(&r->done[1]);
+	return 0;
+}
+
+static int (* const chunk_race_fn[2])(void *) = {
+	chunk_race_freer, chunk_race_shrinker,
+};
+
+/*
+ * A small arena, so a round gives back and borrows three chunks: with
+ * DEBUG_PAGEALLOC every page going back costs a TLB flush. Rounds stop
+ * after 15 s, well inside the hung-task detector's 30.
+ */
+static void chunk_return_race(struct kunit *test)
+{
+	struct buddy *b = mmtwin_buddy_instance();
+	unsigned int loaded_mb = mmtwin_buddy_arena_mb();
+	struct task_struct *t[2];
+	struct chunk_race *r;
+	int i;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->mb = CHUNK_RACE_CHUNKS * ((PAGE_SIZE << MAX_PAGE_ORDER) >> 20);
+	KUNIT_ASSERT_EQ(test, mmtwin_buddy_resize(r->mb), 0);
+	r->deadline = jiffies + 15 * HZ;
+	for (i = 0; i < 2; i++) {
+		init_completion(&r->done[i]);
+		t[i] = kthread_create(chunk_race_fn[i], r, "mmtwin_chunk/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+		/* One CPU each where there are two; both share one otherwise. */
+		kthread_bind(t[i], cpumask_nth(i % num_online_cpus(),
+					       cpu_online_mask));
+	}
+	for (i = 0; i < 2; i++)
+		wake_up_process(t[i]);
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&r->done[i]);
+	mmtwin_host_flush();
+	kunit_info(test, "%lu rounds, %lu chunks back to the host, %lu lookups found a chunk\n",
+		   r->rounds, r->shrunk, r->found);
+	KUNIT_EXPECT_GE(test, r->rounds, 10UL);
+	KUNIT_EXPECT_GE(test, r->shrunk, r->rounds);
+	KUNIT_EXPECT_GT(test, r->found, 0UL);
+	KUNIT_EXPECT_EQ_MSG(test, r->early, 0UL,
+			    "chunks found under RCU whose pages were already the host's");
+	KUNIT_EXPECT_EQ(test, r->wrong_pfn, 0UL);
+	KUNIT_EXPECT_EQ(test, r->grow_failed, 0UL);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_arena_mb(), r->mb);
+	mmtwin_buddy_drain();
+	expect_invariants(test, b);
+	KUNIT_EXPECT_EQ(test, mmtwin_buddy_resize(loaded_mb), 0);
+}
 
 /*
  * Through the module's own hooks: a reclaimer that allocates from the
@@ -1084,6 +1227,7 @@ static struct kunit_case mmtwin_buddy_cases[] = {
 	KUNIT_CASE(shrinker_registry),
 	KUNIT_CASE(stray_put_page),
 	KUNIT_CASE(host_shrinker),
+	KUNIT_CASE_SLOW(chunk_return_race),
 	KUNIT_CASE(bulk_keeps_filled_slots),
 	KUNIT_CASE_SLOW(glue_reclaim_reentry),
 	{}

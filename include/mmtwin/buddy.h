@@ -40,7 +40,9 @@ unsigned long mmtwin_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
  * O(1), as virt_to_slab() does: a compound tail names its head; without
  * __GFP_COMP the head is found among the block-aligned frames below (at
  * most MAX_PAGE_ORDER + 1 looks). NULL for an address outside the arena
- * or in no allocated block. The caller must hold the block.
+ * or in no allocated block. The caller must hold the block, or look up
+ * inside rcu_read_lock(): a chunk given back to the host stays the twin's
+ * (its frames readable, every page held) until a grace period has passed.
  */
 struct mmtwin_frame *mmtwin_page_frame(struct page *page);
 struct mmtwin_frame *mmtwin_virt_to_frame(const void *addr);
@@ -65,6 +67,9 @@ void *mmtwin_frame_address(const struct mmtwin_frame *frame);
  * @lowmem_reserve: pages kept from allocations whose highest zone is
  *	the index (zoneinfo's "protection")
  * @unreclaimable: 16 direct reclaims in a row on the node freed nothing
+ * @pcp_batch: the per-CPU lists' batch (zone_batchsize())
+ * @pcp_high_min: their high, lower bound of its tuning (zone_highsize())
+ * @pcp_high_max: upper bound
  */
 struct mmtwin_zone_info {
 	char name[16];
@@ -79,7 +84,17 @@ struct mmtwin_zone_info {
 	unsigned long boost;
 	unsigned long lowmem_reserve[MAX_NR_ZONES];
 	bool unreclaimable;
+	int pcp_batch, pcp_high_min, pcp_high_max;
 };
+
+/*
+ * The arena: its size in MB, and a resize to @mb (a multiple of the
+ * max-order block size): growing borrows from the host, all or nothing;
+ * shrinking gives back wholly free chunks (-EBUSY when too few are free).
+ * As a write to /sys/kernel/mmtwin/buddy/arena_mb.
+ */
+unsigned int mmtwin_buddy_arena_mb(void);
+int mmtwin_buddy_resize(unsigned int mb);
 
 int mmtwin_buddy_nr_zones(void);
 int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info);

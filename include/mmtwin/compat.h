@@ -48,6 +48,13 @@
 #ifdef CONFIG_FAULT_INJECTION
 #define MMTWIN_DECLARE_FAULT_ATTR(name)	DECLARE_FAULT_ATTR(name)
 #define mmtwin_should_fail(attr, size)	should_fail(attr, size)
+/*
+ * False only where should_fail() is sure to be: no probability set and
+ * no fail-nth count on this task. A hot path can skip the call then.
+ */
+#define mmtwin_fault_armed(attr) \
+	(READ_ONCE((attr)->probability) || \
+	 (in_task() && READ_ONCE(current->fail_nth)))
 #else
 struct mmtwin_no_fault_attr { int unused; };
 #define MMTWIN_DECLARE_FAULT_ATTR(name) \
@@ -56,6 +63,7 @@ static inline bool mmtwin_should_fail(void *attr, ssize_t size)
 {
 	return false;
 }
+#define mmtwin_fault_armed(attr)	false
 #endif
 
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
@@ -235,6 +243,19 @@ union mmtwin_pair {
 #include <linux/slab.h>
 #ifndef SLAB_NO_MERGE
 #define SLAB_NO_MERGE	0
+#endif
+
+/*
+ * The per-CPU list sizes the kernel gave a zone: 6.7 tunes high between
+ * high_min and high_max; before, high was one number.
+ */
+#include <linux/mmzone.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define mmtwin_zone_pcp_high_min(zone)	READ_ONCE((zone)->pageset_high_min)
+#define mmtwin_zone_pcp_high_max(zone)	READ_ONCE((zone)->pageset_high_max)
+#else
+#define mmtwin_zone_pcp_high_min(zone)	READ_ONCE((zone)->pageset_high)
+#define mmtwin_zone_pcp_high_max(zone)	READ_ONCE((zone)->pageset_high)
 #endif
 
 #endif /* _MMTWIN_COMPAT_H */

@@ -4,7 +4,9 @@
  * lists, the zonelist walk with watermark checks, and the slow path with
  * the reclaim hooks. Builds in userspace.
  *
- * Lock order: pcp->lock (with interrupts off), then zone->lock.
+ * Lock order: pcp->lock, then zone->lock. As in 6.12, a CPU's own pcp
+ * lists are only ever trylocked, with interrupts on: an interrupt that
+ * finds them busy goes to the buddy lists instead.
  */
 #include "internal.h"
 
@@ -35,28 +37,28 @@ unsigned int buddy_gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 	return flags;
 }
 
-static int pcp_index(unsigned int order, int mt)
-{
-	return order * MMTWIN_MT_PCPTYPES + mt;
-}
-
-/* The pcp list of this CPU, locked, with interrupts off. */
-static struct buddy_pcp *pcp_lock(struct buddy_zone *z, unsigned long *flags)
-	__acquires(&pcp->lock)
+/*
+ * pcp_spin_trylock(): this CPU's pcp lists, locked, or NULL when they are
+ * busy (an interrupt came while this CPU held them, or another CPU drains
+ * them): the caller then uses the buddy lists, as the kernel does.
+ */
+static struct buddy_pcp *pcp_trylock(struct buddy_zone *z)
 {
 	struct buddy_pcp *pcp;
 
-	buddy_irq_save(*flags);
+	buddy_pin_cpu();
 	pcp = buddy_this_cpu(z->pcp);
-	buddy_spin_lock(&pcp->lock);
-	return pcp;
+	if (buddy_spin_trylock(&pcp->lock))
+		return pcp;
+	buddy_unpin_cpu();
+	return NULL;
 }
 
-static void pcp_unlock(struct buddy_pcp *pcp, unsigned long flags)
-	__releases(&pcp->lock)
+static void pcp_unlock(struct buddy_pcp *pcp)
 {
+	__acquire(&pcp->lock);	/* for sparse: pcp_trylock() took it */
 	buddy_spin_unlock(&pcp->lock);
-	buddy_irq_restore(flags);
+	buddy_unpin_cpu();
 }
 
 /*
@@ -185,7 +187,7 @@ static struct mmtwin_frame *pcp_take(struct buddy_zone *z,
 				     struct buddy_pcp *pcp, unsigned int order,
 				     int mt, unsigned int alloc_flags, int want)
 {
-	struct list_head *list = &pcp->lists[pcp_index(order, mt)];
+	struct list_head *list = &pcp->lists[buddy_pcp_index(order, mt)];
 	struct mmtwin_frame *f;
 	int got, count;
 
@@ -211,12 +213,13 @@ static struct mmtwin_frame *pcp_alloc(struct buddy_zone *z,
 {
 	struct mmtwin_frame *f;
 	struct buddy_pcp *pcp;
-	unsigned long flags;
 
-	pcp = pcp_lock(z, &flags);
+	pcp = pcp_trylock(z);
+	if (!pcp)
+		return NULL;
 	pcp->free_count >>= 1;
 	f = pcp_take(z, pcp, order, mt, alloc_flags, 1);
-	pcp_unlock(pcp, flags);
+	pcp_unlock(pcp);
 	return f;
 }
 
@@ -239,28 +242,41 @@ static bool pcp_free_high(struct buddy_pcp *pcp, unsigned int order)
 	return free_high;
 }
 
+/* free_one_page(): past the pcp lists, straight to the buddy lists. */
+static void free_to_zone(struct buddy_zone *z, struct mmtwin_frame *f,
+			 unsigned int order)
+{
+	unsigned long flags;
+
+	buddy_lock(&z->lock, flags);
+	z->events[BUDDY_PGFREE] += 1UL << order;
+	buddy_free_one(z, f, order);
+	buddy_unlock(&z->lock, flags);
+}
+
 static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 		     unsigned int order)
 {
 	struct buddy_pcp *pcp;
-	unsigned long flags;
 	int mt = pageblock_mt(f), high, pindex;
 	bool free_high;
 
 	/* Highatomic pages are cached on the movable lists, as upstream. */
 	if (mt >= MMTWIN_MT_PCPTYPES)
 		mt = MMTWIN_MT_MOVABLE;
-	pcp = pcp_lock(z, &flags);
-	pcp->events[BUDDY_PGFREE] += 1UL << order;
-	if (!READ_ONCE(pcp->high_max)) {
-		/* pcp lists disabled: straight to the buddy lists. */
-		pcp_unlock(pcp, flags);
-		buddy_lock(&z->lock, flags);
-		buddy_free_one(z, f, order);
-		buddy_unlock(&z->lock, flags);
+	pcp = pcp_trylock(z);
+	if (!pcp) {
+		free_to_zone(z, f, order);
 		return;
 	}
-	pindex = pcp_index(order, mt);
+	if (!READ_ONCE(pcp->high_max)) {
+		/* pcp lists disabled: straight to the buddy lists. */
+		pcp_unlock(pcp);
+		free_to_zone(z, f, order);
+		return;
+	}
+	pcp->events[BUDDY_PGFREE] += 1UL << order;
+	pindex = buddy_pcp_index(order, mt);
 	f->mt = mt;
 	f->order = order;
 	WRITE_ONCE(f->state, MMTWIN_FRAME_PCP);
@@ -279,7 +295,7 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 				       BUDDY_ZONE_MOVABLE, 0))
 			WRITE_ONCE(z->below_high, 0);
 	}
-	pcp_unlock(pcp, flags);
+	pcp_unlock(pcp);
 }
 
 static struct buddy_zone *twin_zonelist_zone(struct buddy *b, int node, int i)
@@ -369,7 +385,7 @@ static struct mmtwin_frame *rmqueue(struct buddy *b, struct buddy_zone *z,
 {
 	struct mmtwin_frame *f = NULL;
 
-	if (order <= BUDDY_COSTLY_ORDER && READ_ONCE(buddy_raw_cpu(z->pcp)->high_max))
+	if (buddy_pcp_order(order) && READ_ONCE(buddy_raw_cpu(z->pcp)->high_max))
 		f = pcp_alloc(z, order, mt, alloc_flags);
 	if (!f)
 		f = buddy_rmqueue(z, order, mt, alloc_flags);
@@ -758,11 +774,13 @@ static unsigned long bulk_fast(struct buddy_zone *z, gfp_t gfp,
 	int mt = buddy_gfp_migratetype(gfp);
 	struct mmtwin_frame *f;
 	struct buddy_pcp *pcp;
-	unsigned long flags, i, got = 0, need = 0;
+	unsigned long i, got = 0, need = 0;
 
 	for (i = 0; i < nr; i++)
 		need += !frames[i];
-	pcp = pcp_lock(z, &flags);
+	pcp = pcp_trylock(z);
+	if (!pcp)
+		return 0;
 	for (i = 0; i < nr; i++) {
 		if (frames[i])
 			continue;
@@ -772,7 +790,7 @@ static unsigned long bulk_fast(struct buddy_zone *z, gfp_t gfp,
 		frames[i] = f;
 		got++;
 	}
-	pcp_unlock(pcp, flags);
+	pcp_unlock(pcp);
 	for (i = 0; i < nr; i++) {
 		f = frames[i];
 		if (f && READ_ONCE(f->state) == MMTWIN_FRAME_PCP) {
@@ -850,7 +868,6 @@ static void free_tails(struct mmtwin_frame *f, unsigned int order)
 int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order)
 {
 	struct buddy_zone *z = frame_chunk(f)->zone;
-	unsigned long flags;
 	int state = READ_ONCE(f->state);
 
 	buddy_race_window();	/* the harness widens check-to-change here */
@@ -866,14 +883,11 @@ int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order)
 	if (f->buddy_flags & MMTWIN_BF_COMPOUND)
 		free_tails(f, order);
 	f->owner_flags = 0;
-	if (order <= BUDDY_COSTLY_ORDER) {
+	if (buddy_pcp_order(order)) {
 		pcp_free(z, f, order);
 		return 0;
 	}
-	buddy_lock(&z->lock, flags);
-	z->events[BUDDY_PGFREE] += 1UL << order;
-	buddy_free_one(z, f, order);
-	buddy_unlock(&z->lock, flags);
+	free_to_zone(z, f, order);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(buddy_free);
@@ -925,7 +939,7 @@ static void zone_pcp_sizes(struct buddy *b, struct buddy_zone *z,
 	if (!cpus)
 		cpus = buddy_online_cpus();
 	bt = min(z->managed_pages >> 10, (unsigned long)(SZ_1M / PAGE_SIZE));
-	bt = max(bt, 1UL);
+	bt = max(bt / 4, 1UL);	/* zone_batchsize(): "effectively *= 4 below" */
 	bt = rounddown_pow_of_two(bt + bt / 2) - 1;
 	bt = max(bt, 1UL);
 	*batch = b->tun.pcp_batch >= 0 ? b->tun.pcp_batch : bt;

@@ -5,7 +5,9 @@
  * on purpose (-EAGAIN) so it unloads itself, like lib/test_vmalloc.c.
  *
  *   alloc+free pairs at orders 0, 1, 3, 9, 10; bulk order-0; one CPU and
- *   every online CPU at once (ns per op, twin/kernel ratio)
+ *   every online CPU at once (ns per op, twin/kernel ratio), with the
+ *   twin's arena grown so its zones are in the kernel's size class for
+ *   per-CPU list sizing, and the conditions of both sides printed first
  *   a fixed random workload on each, then how many order-3 and order-9
  *   allocations still succeed
  */
@@ -24,6 +26,10 @@
 static unsigned int loops = 20000;
 module_param(loops, uint, 0444);
 MODULE_PARM_DESC(loops, "alloc+free pairs per order-0 test, fewer for high orders (default 20000)");
+
+static unsigned int twin_arena_mb = 2048;
+module_param(twin_arena_mb, uint, 0444);
+MODULE_PARM_DESC(twin_arena_mb, "MB the twin's arena has during the timed loops, so its zones size their per-CPU lists as the kernel's do; 0 keeps the arena as it is (default 2048)");
 
 #define BULK		32
 #define BENCH_GFP	(GFP_KERNEL | __GFP_NOWARN)
@@ -166,16 +172,27 @@ static u64 run_once(const struct side *s, int order, bool all_cpus,
 	return ok ? div_u64(ns, ok) : U64_MAX;
 }
 
-/* Best of three, twin and kernel taking turns: TCG timing is noisy. */
+/*
+ * Best of three, twin and kernel taking turns and each going first in
+ * turn, after one untimed run of each to warm the caches and fill both
+ * sides' per-CPU lists: TCG timing is noisy.
+ */
 static void report(const char *what, int order, bool all_cpus)
 {
-	unsigned long tf = 0, kf = 0, ratio;
+	unsigned long tf = 0, kf = 0, warm = 0, ratio;
 	u64 t = U64_MAX, k = U64_MAX;
 	int i;
 
+	run_once(&twin, order, all_cpus, &warm);
+	run_once(&kernel, order, all_cpus, &warm);
 	for (i = 0; i < 3; i++) {
-		t = min(t, run_once(&twin, order, all_cpus, &tf));
-		k = min(k, run_once(&kernel, order, all_cpus, &kf));
+		if (i & 1) {
+			k = min(k, run_once(&kernel, order, all_cpus, &kf));
+			t = min(t, run_once(&twin, order, all_cpus, &tf));
+		} else {
+			t = min(t, run_once(&twin, order, all_cpus, &tf));
+			k = min(k, run_once(&kernel, order, all_cpus, &kf));
+		}
 	}
 	ratio = k && k != U64_MAX && t != U64_MAX ? div_u64(t * 1000, k) : 0;
 	pr_info("mmtwin-bench: %-10s %-5s twin %6llu ns/op  kernel %6llu ns/op  ratio %lu.%03lu  failed twin %lu kernel %lu\n",
@@ -297,14 +314,86 @@ static void fragmentation(void)
 	vfree(h);
 }
 
-static int __init bench_init(void)
+/* The kernel's zone an allocation on @nid starts at: its highest populated. */
+static struct zone *kernel_first_zone(int nid)
+{
+	int i;
+
+	for (i = ZONE_NORMAL; i >= 0; i--)
+		if (populated_zone(&NODE_DATA(nid)->node_zones[i]))
+			return &NODE_DATA(nid)->node_zones[i];
+	return NULL;
+}
+
+/* The twin's zone on @nid with the highest host zone (its first too). */
+static bool twin_first_zone(int nid, struct mmtwin_zone_info *zi)
+{
+	struct mmtwin_zone_info cur;
+	bool found = false;
+	int i;
+
+	for (i = 0; i < mmtwin_buddy_nr_zones(); i++)
+		if (!mmtwin_buddy_zone_info(i, &cur) && cur.node == nid &&
+		    cur.host_zone <= ZONE_NORMAL &&
+		    (!found || cur.host_zone > zi->host_zone)) {
+			*zi = cur;
+			found = true;
+		}
+	return found;
+}
+
+/*
+ * What each CPU's allocations start at, on both sides: the per-CPU list
+ * sizes come from the zone's size (zone_batchsize(), zone_highsize()), so
+ * a twin zone far smaller than the kernel's would refill and drain in
+ * smaller bites, and its order 1-3 frees would drain at once (free_high).
+ */
+static void print_conditions(void)
+{
+	struct mmtwin_zone_info zi;
+	struct zone *z;
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		int nid = cpu_to_node(cpu);
+
+		z = kernel_first_zone(nid);
+		if (z)
+			pr_info("mmtwin-bench: cpu %d node %d kernel %-6s %8lu pages pcp batch %d high %d..%d\n",
+				cpu, nid, z->name, zone_managed_pages(z),
+				READ_ONCE(z->pageset_batch),
+				mmtwin_zone_pcp_high_min(z),
+				mmtwin_zone_pcp_high_max(z));
+		if (twin_first_zone(nid, &zi))
+			pr_info("mmtwin-bench: cpu %d node %d twin   %-6s %8lu pages pcp batch %d high %d..%d\n",
+				cpu, nid, zi.name, zi.managed, zi.pcp_batch,
+				zi.pcp_high_min, zi.pcp_high_max);
+	}
+	pr_info("mmtwin-bench: both sides: this CPU's list trylocked per block (interrupts on), the zone lock (interrupts off) per refill and drain\n");
+}
+
+static void timed_loops(void)
 {
 	static const int orders[] = { 0, 1, 3, 9, 10 };
 	char what[16];
 	int i, all;
 
-	pr_info("mmtwin-bench: buddy: %u loops (order > 3: %u), best of 3, %u online CPUs, twin arena %lu pages\n",
-		loops, loops_for(9), num_online_cpus(), arena_pages());
+	for (all = 0; all < 2; all++) {
+		for (i = 0; i < ARRAY_SIZE(orders); i++) {
+			snprintf(what, sizeof(what), "order-%d", orders[i]);
+			report(what, orders[i], all);
+		}
+		report("bulk-32", -1, all);
+	}
+}
+
+static int __init bench_init(void)
+{
+	unsigned int loaded_mb = mmtwin_buddy_arena_mb();
+	int ret;
+
+	pr_info("mmtwin-bench: buddy: %u loops (order > 3: %u), one untimed run then best of 3, who goes first alternating, %u online CPUs\n",
+		loops, loops_for(9), num_online_cpus());
 	/*
 	 * Like with like: with init_on_alloc the kernel zeroes every page it
 	 * hands out, and the twin, following want_init_on_alloc() as
@@ -314,13 +403,21 @@ static int __init bench_init(void)
 		init_utsname()->release, init_utsname()->version,
 		want_init_on_alloc(0) ? "on" : "off",
 		want_init_on_alloc(0) ? "yes" : "no");
-	for (all = 0; all < 2; all++) {
-		for (i = 0; i < ARRAY_SIZE(orders); i++) {
-			snprintf(what, sizeof(what), "order-%d", orders[i]);
-			report(what, orders[i], all);
-		}
-		report("bulk-32", -1, all);
+	if (twin_arena_mb && twin_arena_mb != loaded_mb) {
+		ret = mmtwin_buddy_resize(twin_arena_mb);
+		pr_info("mmtwin-bench: twin arena %u MB -> %u MB for the timed loops%s\n",
+			loaded_mb, mmtwin_buddy_arena_mb(),
+			ret ? " (the host lent less)" : "");
 	}
+	print_conditions();
+	timed_loops();
+	if (mmtwin_buddy_arena_mb() != loaded_mb &&
+	    mmtwin_buddy_resize(loaded_mb))
+		pr_info("mmtwin-bench: twin arena left at %u MB\n",
+			mmtwin_buddy_arena_mb());
+	/* The workload at the size the twin was loaded with. */
+	pr_info("mmtwin-bench: twin arena %lu pages for the workload\n",
+		arena_pages());
 	fragmentation();
 	/*
 	 * Stay loaded; the bench job unloads us. Failing init on purpose (as

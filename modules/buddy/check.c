@@ -207,7 +207,7 @@ static int check_pcp(struct buddy_zone *z, int cpu, unsigned long *pages,
 	for (l = 0; l < BUDDY_NR_PCP_LISTS && !ret; l++)
 		list_for_each_entry(f, &p->lists[l], lru) {
 			if (f->state != MMTWIN_FRAME_PCP ||
-			    l != f->order * MMTWIN_MT_PCPTYPES + f->mt) {
+			    l != buddy_pcp_index(f->order, f->mt)) {
 				ret = fail(why, len, "%s: cpu %d list %d holds pfn %lu state %d",
 					   z->name, cpu, l, frame_pfn(f), f->state);
 				break;

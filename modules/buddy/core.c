@@ -679,30 +679,6 @@ void buddy_setup_wmarks(struct buddy *b)
 EXPORT_SYMBOL_IF_KUNIT(buddy_setup_wmarks);
 
 /*
- * Chunks are found by pfn in a flat map, one slot per max-order block of
- * the host's pfn range. A chunk taken back is freed only after an RCU
- * grace period, so a lookup that raced with its removal may still read
- * it; what it finds stays valid while the caller holds a block in the
- * chunk (every legitimate user does), or inside rcu_read_lock().
- */
-struct buddy_chunk *buddy_lookup(struct buddy *b, unsigned long pfn)
-{
-	unsigned long slot = pfn >> BUDDY_MAX_ORDER;
-
-	if (slot >= b->map_slots)
-		return NULL;
-	return READ_ONCE(b->chunk_map[slot]);
-}
-
-struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn)
-{
-	struct buddy_chunk *c = buddy_lookup(b, pfn);
-
-	return c ? &c->frames[pfn & (BUDDY_CHUNK_PAGES - 1)] : NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(buddy_pfn_frame);
-
-/*
  * The head of the allocated block holding @pfn, or NULL. A compound tail
  * names its head; otherwise the head is @pfn rounded down to the block's
  * order, so at most BUDDY_NR_ORDERS aligned frames are looked at. The

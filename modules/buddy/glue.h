@@ -13,9 +13,7 @@ extern struct buddy *mmtwin_buddy;
 extern struct mmtwin_twin mmtwin_buddy_twin;
 extern struct mutex mmtwin_buddy_arena_lock;	/* resizing and tunables */
 
-/* main.c */
-int mmtwin_buddy_resize(unsigned int mb);
-unsigned int mmtwin_buddy_arena_mb(void);
+/* main.c (and mmtwin_buddy_resize(), mmtwin_buddy_arena_mb() in <mmtwin/buddy.h>) */
 void mmtwin_buddy_retune(void);
 
 /* debugfs.c */
@@ -25,7 +23,8 @@ int mmtwin_buddy_control(const char *cmd);
 void mmtwin_buddy_control_init(struct dentry *dir);
 void mmtwin_buddy_control_free_all(void);
 
-/* host.c */
+/* host.c; each page: the host's reference from the allocation plus the twin's */
+#define MMTWIN_HOST_REFS	2
 struct page *mmtwin_host_borrow(void);
 void mmtwin_host_unborrow(struct page *page);
 void mmtwin_host_retire(struct buddy_chunk *c);

@@ -13,8 +13,7 @@
 
 #include "glue.h"
 
-/* Each page: the host's reference from the allocation plus the twin's. */
-#define HOST_REFS	2
+#define HOST_REFS	MMTWIN_HOST_REFS
 
 static struct shrinker *host_shrinker;
 
@@ -139,6 +138,8 @@ static void retire_work_fn(struct work_struct *work)
 	list_for_each_entry_safe(c, next, &batch, node) {
 		host_give_back(c->host);
 		buddy_vfree(c);
+		/* 1024 frees a chunk: slow with DEBUG_PAGEALLOC's TLB flushes. */
+		cond_resched();
 	}
 }
 

@@ -15,7 +15,8 @@
 #define BUDDY_MAX_NODES		4	/* zonelists kept; more nodes share #0 */
 #define BUDDY_HOST_ZONES	8	/* above any host zone index */
 #define BUDDY_MAX_CHUNKS	4096	/* 16 GB of 4 MB chunks */
-#define BUDDY_NR_PCP_LISTS	(MMTWIN_MT_PCPTYPES * (BUDDY_COSTLY_ORDER + 1))
+#define BUDDY_NR_LOWORDER_PCP_LISTS	(MMTWIN_MT_PCPTYPES * (BUDDY_COSTLY_ORDER + 1))
+#define BUDDY_NR_PCP_LISTS	(BUDDY_NR_LOWORDER_PCP_LISTS + BUDDY_NR_PCP_THP)
 #define BUDDY_ZONE_NAME_MAX	16
 
 /* Watermark indexes and alloc flags, numbered as in mm/internal.h. */
@@ -161,8 +162,6 @@ struct buddy_chunk *buddy_chunk_new(void);
 int buddy_add_chunk(struct buddy *b, struct buddy_chunk *c, unsigned long pfn,
 		    int node, int host_idx, const char *zone_name);
 struct buddy_chunk *buddy_take_free_chunk(struct buddy *b);
-struct buddy_chunk *buddy_lookup(struct buddy *b, unsigned long pfn);
-struct mmtwin_frame *buddy_pfn_frame(struct buddy *b, unsigned long pfn);
 struct mmtwin_frame *buddy_block_head(struct buddy *b, unsigned long pfn);
 void buddy_setup_wmarks(struct buddy *b);
 void buddy_setup_lowmem_reserve(struct buddy *b);
@@ -183,6 +182,32 @@ void buddy_reserve_highatomic(struct buddy_zone *z, struct mmtwin_frame *f,
 			      unsigned int order);
 bool buddy_unreserve_highatomic(struct buddy *b, int mt, bool force);
 
+/*
+ * Chunks are found by pfn in a flat map, one slot per max-order block of
+ * the host's pfn range. A chunk taken back is freed only after an RCU
+ * grace period, so a lookup that raced with its removal may still read
+ * it; what it finds stays valid while the caller holds a block in the
+ * chunk (every legitimate user does), or inside rcu_read_lock(). Inline:
+ * every free starts here.
+ */
+static inline struct buddy_chunk *buddy_lookup(struct buddy *b,
+					       unsigned long pfn)
+{
+	unsigned long slot = pfn >> BUDDY_MAX_ORDER;
+
+	if (slot >= b->map_slots)
+		return NULL;
+	return READ_ONCE(b->chunk_map[slot]);
+}
+
+static inline struct mmtwin_frame *buddy_pfn_frame(struct buddy *b,
+						   unsigned long pfn)
+{
+	struct buddy_chunk *c = buddy_lookup(b, pfn);
+
+	return c ? &c->frames[pfn & (BUDDY_CHUNK_PAGES - 1)] : NULL;
+}
+
 static inline struct buddy_chunk *frame_chunk(const struct mmtwin_frame *f)
 {
 	return container_of(f - f->idx, struct buddy_chunk, frames[0]);
@@ -196,6 +221,21 @@ static inline unsigned long frame_pfn(const struct mmtwin_frame *f)
 static inline int pageblock_mt(const struct mmtwin_frame *f)
 {
 	return READ_ONCE(frame_chunk(f)->pb_mt[f->idx >> BUDDY_PB_ORDER]);
+}
+
+/* pcp_allowed_order(): orders the per-CPU lists keep. */
+static inline bool buddy_pcp_order(unsigned int order)
+{
+	return order <= BUDDY_COSTLY_ORDER ||
+	       (BUDDY_NR_PCP_THP && order == BUDDY_PCP_THP_ORDER);
+}
+
+/* order_to_pindex(): a PMD-sized block's list says only movable or not. */
+static inline int buddy_pcp_index(unsigned int order, int mt)
+{
+	if (order > BUDDY_COSTLY_ORDER)
+		return BUDDY_NR_LOWORDER_PCP_LISTS + (mt == MMTWIN_MT_MOVABLE);
+	return order * MMTWIN_MT_PCPTYPES + mt;
 }
 
 /* wmark_pages(): the watermark with the boost on top. */

@@ -32,9 +32,11 @@ EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_lock);
 static MMTWIN_DECLARE_FAULT_ATTR(fail_borrow);
 static MMTWIN_DECLARE_FAULT_ATTR(fail_alloc);
 
+/* Every allocation asks: the call is made only when the point is armed. */
 bool mmtwin_buddy_fail_alloc(gfp_t gfp, unsigned int order)
 {
-	return mmtwin_should_fail(&fail_alloc, PAGE_SIZE << order);
+	return mmtwin_fault_armed(&fail_alloc) &&
+	       mmtwin_should_fail(&fail_alloc, PAGE_SIZE << order);
 }
 
 /* warn_alloc()'s first line; no stack: tests make failures on purpose. */
@@ -106,7 +108,7 @@ unsigned int mmtwin_buddy_arena_mb(void)
 {
 	return mmtwin_buddy->nr_chunks * CHUNK_MB;
 }
-EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_mb);
+EXPORT_SYMBOL_GPL(mmtwin_buddy_arena_mb);
 
 void mmtwin_buddy_retune(void)
 {
@@ -136,8 +138,10 @@ int mmtwin_buddy_resize(unsigned int mb)
 
 	mutex_lock(&mmtwin_buddy_arena_lock);
 	start = mmtwin_buddy->nr_chunks;
-	while (mmtwin_buddy->nr_chunks < want && !ret)
+	while (mmtwin_buddy->nr_chunks < want && !ret) {
 		ret = borrow_one();
+		cond_resched();
+	}
 	if (ret) {
 		/* Fresh chunks are free unless someone raced onto them. */
 		while (mmtwin_buddy->nr_chunks > start && return_one())
@@ -153,7 +157,7 @@ int mmtwin_buddy_resize(unsigned int mb)
 	mutex_unlock(&mmtwin_buddy_arena_lock);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_resize);
+EXPORT_SYMBOL_GPL(mmtwin_buddy_resize);
 
 /* Exported API: see <mmtwin/buddy.h>. */
 struct page *mmtwin_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
@@ -179,7 +183,9 @@ void mmtwin_free_pages(struct page *page, unsigned int order)
 
 	if (WARN_ON_ONCE(!f))
 		return;
-	if (f->state == MMTWIN_FRAME_ALLOC && f->order == order)
+	/* An order-0 page with the twin's count needs no call to check it. */
+	if (f->state == MMTWIN_FRAME_ALLOC && f->order == order &&
+	    (order || page_ref_count(page) != MMTWIN_HOST_REFS))
 		mmtwin_host_check_block(page, order);
 	buddy_free(mmtwin_buddy, f, order);
 }
@@ -258,6 +264,7 @@ static unsigned long glue_reclaimable(void *data, int zone);
 
 int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info)
 {
+	struct buddy_pcp *pcp;
 	struct buddy_zone *z;
 	int cpu, i;
 
@@ -281,6 +288,10 @@ int mmtwin_buddy_zone_info(int zone, struct mmtwin_zone_info *info)
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		info->lowmem_reserve[i] = READ_ONCE(z->lowmem_reserve[i]);
 	info->unreclaimable = mmtwin_buddy_node_unreclaimable(z->node);
+	pcp = raw_cpu_ptr(z->pcp);
+	info->pcp_batch = READ_ONCE(pcp->batch);
+	info->pcp_high_min = READ_ONCE(pcp->high_min);
+	info->pcp_high_max = READ_ONCE(pcp->high_max);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mmtwin_buddy_zone_info);

@@ -29,13 +29,30 @@
 #define BUDDY_MAX_ORDER		MAX_PAGE_ORDER
 #define BUDDY_PB_ORDER		pageblock_order
 
+/* pcp_allowed_order(): with THP, PMD-sized blocks have pcp lists too. */
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#define BUDDY_PCP_THP_ORDER	HPAGE_PMD_ORDER
+#define BUDDY_NR_PCP_THP	2	/* NR_PCP_THP: movable or not */
+#else
+#define BUDDY_PCP_THP_ORDER	0
+#define BUDDY_NR_PCP_THP	0
+#endif
+
 #define buddy_lock_t		spinlock_t
 #define buddy_lock_init(l)	spin_lock_init(l)
 #define buddy_lock(l, f)	spin_lock_irqsave(l, f)
 #define buddy_unlock(l, f)	spin_unlock_irqrestore(l, f)
 #define buddy_assert_held(l)	lockdep_assert_held(l)
-#define buddy_spin_lock(l)	spin_lock(l)	/* interrupts already off */
+#ifdef __CHECKER__
+/* Sparse follows no lock a trylock hands to its caller's caller. */
+#define buddy_spin_trylock(l)	((void)(l), 1)
+#else
+#define buddy_spin_trylock(l)	spin_trylock(l)
+#endif
 #define buddy_spin_unlock(l)	spin_unlock(l)
+/* pcpu_task_pin(): this CPU's lists stay this CPU's while they are used. */
+#define buddy_pin_cpu()		preempt_disable()
+#define buddy_unpin_cpu()	preempt_enable()
 
 /* Per-CPU data: the pcp lists, like the kernel's per_cpu_pageset. */
 #define buddy_percpu_alloc(t)	alloc_percpu(t)
@@ -44,8 +61,6 @@
 #define buddy_this_cpu(p)	this_cpu_ptr(p)
 #define buddy_raw_cpu(p)	raw_cpu_ptr(p)	/* a peek; may migrate */
 #define buddy_for_each_cpu(c)	for_each_possible_cpu(c)
-#define buddy_irq_save(f)	local_irq_save(f)
-#define buddy_irq_restore(f)	local_irq_restore(f)
 #define buddy_node_id()		numa_node_id()
 #define buddy_node_cpus(nid)	cpumask_weight(cpumask_of_node(nid))
 #define buddy_online_cpus()	num_online_cpus()

@@ -13,30 +13,36 @@ ARENA=/sys/kernel/mmtwin/buddy/arena_mb
 N=7
 
 echo "TAP version 13"
+echo "1..$N"
 
-# No BTF: one named case, skipped, so the lane's skip list can name it.
-skip_all()
+# The cases' names, so a skip or an early failure names each of them.
+name()
 {
-	echo "1..1"
-	echo "ok 1 $1 # SKIP needs CONFIG_DEBUG_INFO_BTF"
-	exit 4
+	case $1 in
+	1) echo "mm_page_alloc: order 10 unmovable, aligned pfn" ;;
+	2) echo "mm_page_alloc fires on failure with pfn -1" ;;
+	3) echo "mm_page_free: the order-10 blocks" ;;
+	4) echo "mm_page_alloc_zone_locked: pcp refill of movable order 0 (percpu_refill=1)" ;;
+	5) echo "mm_page_pcpu_drain: order 0 with the pageblock's type (movable)" ;;
+	6) echo "mm_page_alloc_extfrag: unmovable claims a whole movable/reclaimable block" ;;
+	7) echo "one action reads kmem: and mmtwin: alike" ;;
+	esac
 }
 
 all()
 {
 	i=1
 	while [ $i -le $N ]; do
-		echo "$1 $i $2"
+		echo "$1 $i $(name $i)$2"
 		i=$((i + 1))
 	done
 	exit "$3"
 }
 
-[ -e /sys/kernel/btf/vmlinux ] || skip_all buddy_tracepoints
-echo "1..$N"
-command -v bpftrace >/dev/null || all "not ok" "bpftrace is not installed" 1
-modprobe mmtwin_buddy || all "not ok" "modprobe mmtwin_buddy failed" 1
-[ -w "$CTL" ] || all "not ok" "no $CTL" 1
+[ -e /sys/kernel/btf/vmlinux ] || all ok " # SKIP needs CONFIG_DEBUG_INFO_BTF" 4
+command -v bpftrace >/dev/null || all "not ok" ": bpftrace is not installed" 1
+modprobe mmtwin_buddy || all "not ok" ": modprobe mmtwin_buddy failed" 1
+[ -w "$CTL" ] || all "not ok" ": no $CTL" 1
 
 # Half the arena as unmovable max-order blocks outruns any unmovable block
 # earlier tests left, so at least one comes from a movable block (extfrag).
@@ -92,22 +98,22 @@ check()
 
 FAILED=18446744073709551615	# pfn -1: the kernel's page_to_pfn(NULL)
 check 1 "$(count alloc "\$2 != \"$FAILED\" && \$3 == 10 && \$4 == 0 && \$2 % 1024 == 0")" "$half" \
-	"mm_page_alloc: order 10 unmovable, aligned pfn"
+	"$(name 1)"
 check 2 "$(count alloc "\$2 == \"$FAILED\" && \$3 == 10")" 1 \
-	"mm_page_alloc fires on failure with pfn -1"
+	"$(name 2)"
 check 3 "$(count free "\$3 == 10 && \$2 % 1024 == 0")" "$half" \
-	"mm_page_free: the order-10 blocks"
+	"$(name 3)"
 check 4 "$(count locked "\$3 == 0 && \$4 == 1 && \$5 == 1")" 1 \
-	"mm_page_alloc_zone_locked: pcp refill of movable order 0 (percpu_refill=1)"
+	"$(name 4)"
 check 5 "$(count drain "\$3 == 0 && \$4 == 1")" 1 \
-	"mm_page_pcpu_drain: order 0 with the pageblock's type (movable)"
+	"$(name 5)"
 check 6 "$(count extfrag "\$3 == 10 && \$4 == 10 && \$5 == 0 && (\$6 == 1 || \$6 == 2) && \$7 == 1")" 1 \
-	"mm_page_alloc_extfrag: unmovable claims a whole movable/reclaimable block"
+	"$(name 6)"
 if [ $rc -eq 0 ] && grep -q "@seen\[tracepoint:kmem:mm_page_alloc\]: [1-9]" "$out" &&
    grep -q "@order\[tracepoint:mmtwin:mm_page_alloc\]: 10" "$out"; then
-	echo "ok 7 one action reads kmem: and mmtwin: alike"
+	echo "ok 7 $(name 7)"
 else
-	echo "not ok 7 one action reads kmem: and mmtwin: alike"
+	echo "not ok 7 $(name 7)"
 	fails=$((fails + 1))
 fi
 rm -f "$out" /tmp/buddy-work.$$

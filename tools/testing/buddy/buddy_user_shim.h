@@ -20,11 +20,14 @@
 
 /*
  * Attribute and annotation macros (__printf, __noreturn, __acquires,
- * __releases, EXPORT_SYMBOL_IF_KUNIT) come from the Makefile's -D flags.
+ * __releases, __acquire, EXPORT_SYMBOL_IF_KUNIT) come from the Makefile's
+ * -D flags.
  */
 
 #define BUDDY_MAX_ORDER		10
 #define BUDDY_PB_ORDER		9
+#define BUDDY_PCP_THP_ORDER	9	/* as x86-64 with THP */
+#define BUDDY_NR_PCP_THP	2
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
 #define BITS_PER_LONG		64
@@ -140,16 +143,17 @@ struct buddy_user_lock {
 void buddy_user_lock_init(struct buddy_user_lock *l);
 void buddy_user_lock(struct buddy_user_lock *l);
 void buddy_user_unlock(struct buddy_user_lock *l);
+int buddy_user_trylock(struct buddy_user_lock *l);
 
 #define buddy_lock_t		struct buddy_user_lock
 #define buddy_lock_init(l)	buddy_user_lock_init(l)
 #define buddy_lock(l, f)	do { (void)(f); buddy_user_lock(l); } while (0)
 #define buddy_unlock(l, f)	do { (void)(f); buddy_user_unlock(l); } while (0)
-#define buddy_spin_lock(l)	buddy_user_lock(l)
+#define buddy_spin_trylock(l)	buddy_user_trylock(l)
 #define buddy_spin_unlock(l)	buddy_user_unlock(l)
 #define buddy_assert_held(l)	assert(READ_ONCE((l)->held))
-#define buddy_irq_save(f)	((f) = 0)
-#define buddy_irq_restore(f)	((void)(f))
+#define buddy_pin_cpu()		((void)0)
+#define buddy_unpin_cpu()	((void)0)
 
 /* Per-CPU data: an array; harness_cpu is the CPU running the core. */
 #define HARNESS_NR_CPUS		2

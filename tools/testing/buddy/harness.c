@@ -47,6 +47,15 @@ void buddy_user_unlock(struct buddy_user_lock *l)
 		harness_die("unlock of a lock not held");
 }
 
+/* 1 when taken; 0 when someone (or this thread) holds it. */
+int buddy_user_trylock(struct buddy_user_lock *l)
+{
+	if (pthread_mutex_trylock(&l->m))
+		return 0;
+	WRITE_ONCE(l->held, 1);
+	return 1;
+}
+
 void harness_die(const char *fmt, ...)
 {
 	va_list ap;

@@ -220,8 +220,8 @@ static void test_pcp_sizes(void)
 
 	harness_setup(&h, 0, 16, 0);
 	pcp = &h.b->zones[0].pcp[0];
-	/* 16384 pages: batch rounddown_pow_of_two(16 + 8) - 1; low 320 / 2 CPUs. */
-	EXPECT(pcp->batch == 15 && pcp->high == 160, "batch %d high %d",
+	/* 16384 pages: batch rounddown_pow_of_two(16 / 4 + 2) - 1; low 320 / 2 CPUs. */
+	EXPECT(pcp->batch == 3 && pcp->high == 160, "batch %d high %d",
 	       pcp->batch, pcp->high);
 	h.b->tun.pcp_high = 1;
 	h.b->tun.pcp_batch = 65536;
@@ -257,6 +257,74 @@ static int pcp_list_len(struct buddy_pcp *pcp, int pindex)
 	list_for_each_entry(f, &pcp->lists[pindex], lru)
 		n++;
 	return n;
+}
+
+/*
+ * pcp_spin_trylock(): lists found busy, as by an interrupt on a CPU that
+ * holds them, are passed by: the allocation and the free use the buddy
+ * lists and leave the pcp lists alone.
+ */
+static void test_pcp_busy(void)
+{
+	struct buddy_zone *z;
+	struct buddy_pcp *pcp;
+	struct mmtwin_frame *f;
+	unsigned long free;
+
+	harness_setup(&h, 0, 4, 0);
+	z = &h.b->zones[0];
+	pcp = &z->pcp[0];
+	buddy_user_lock(&pcp->lock);
+	free = z->nr_free_pages;
+	f = buddy_alloc(h.b, GFP_KERNEL, 0);
+	EXPECT(f && pcp->count == 0 && z->nr_free_pages == free - 1,
+	       "pcp count %d, %lu free of %lu", pcp->count, z->nr_free_pages,
+	       free);
+	if (f)
+		buddy_free(h.b, f, 0);
+	EXPECT(pcp->count == 0 && z->nr_free_pages == free,
+	       "pcp count %d, %lu free after the free", pcp->count,
+	       z->nr_free_pages);
+	buddy_user_unlock(&pcp->lock);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
+}
+
+/*
+ * pcp_allowed_order(): PMD-sized blocks are cached per CPU too (6.12 with
+ * THP), refilled two at a time, on one list for movable and one for the
+ * other types, and a free keeps them there below high.
+ */
+static void test_pcp_thp(void)
+{
+	int thp_movable = BUDDY_NR_LOWORDER_PCP_LISTS + 1;
+	struct mmtwin_frame *f, *g;
+	struct buddy_pcp *pcp;
+
+	harness_setup(&h, 0, 8, 0);
+	h.b->tun.pcp_high = 4096;
+	h.b->tun.pcp_batch = 63;
+	buddy_update_pcp(h.b);
+	pcp = &h.b->zones[0].pcp[0];
+	f = buddy_alloc(h.b, GFP_KERNEL | __GFP_MOVABLE, BUDDY_PCP_THP_ORDER);
+	EXPECT(f && pcp->count == 512 && pcp_list_len(pcp, thp_movable) == 1,
+	       "count %d, list %d after a refill of two", pcp->count,
+	       pcp_list_len(pcp, thp_movable));
+	buddy_free(h.b, f, BUDDY_PCP_THP_ORDER);
+	EXPECT(pcp->count == 1024 && pcp_list_len(pcp, thp_movable) == 2,
+	       "count %d after the free", pcp->count);
+	g = buddy_alloc(h.b, GFP_KERNEL | __GFP_MOVABLE, BUDDY_PCP_THP_ORDER);
+	EXPECT(g == f, "the block just freed is not the one handed out");
+	buddy_free(h.b, g, BUDDY_PCP_THP_ORDER);
+	f = buddy_alloc(h.b, GFP_KERNEL, BUDDY_PCP_THP_ORDER);
+	EXPECT(f && pcp_list_len(pcp, thp_movable - 1) == 1,
+	       "unmovable list %d", pcp_list_len(pcp, thp_movable - 1));
+	buddy_free(h.b, f, BUDDY_PCP_THP_ORDER);
+	EXPECT(pcp->count == 2048, "count %d with both lists full", pcp->count);
+	harness_verify(&h, "pcp thp");
+	buddy_drain_all(h.b);
+	harness_verify_all_merged(&h);
+	harness_teardown(&h);
 }
 
 /*
@@ -820,6 +888,8 @@ int main(int argc, char **argv)
 	test_pcp();
 	test_pcp_sizes();
 	test_pcp_drain_order();
+	test_pcp_thp();
+	test_pcp_busy();
 	test_pcp_high_tuning();
 	test_highatomic();
 	test_fault();
