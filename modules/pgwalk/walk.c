@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The descent: PGD -> P4D -> PUD -> PMD -> PTE over the VMAs of a user mm.
- * It is the one way down the tables: the records, the text, the totals and
- * the translation (xlate.c) are all clients of it, and every entry it reads
- * is classified by entry.c alone. It produces what /proc/PID/pagemap
+ * The descent: PGD -> P4D -> PUD -> PMD -> PTE. It is the one way down
+ * the tables: the records, the text, the totals, the translation (xlate.c)
+ * and the kernel dump (kdump.c) are all clients of it, and every entry it
+ * reads is classified by entry.c alone. It produces what /proc/PID/pagemap
  * produces for the same range, without walk_page_range() (not exported).
  * Why each step is safe is written down in Documentation/pgwalk.rst
  * ("Locking").
  *
- * Rules the caller keeps: mmap_read_lock(w->mm) held across each
- * pgw_walk_step(), w->start and w->end page aligned, inside the task size.
+ * It runs two ways, which differ only in where a table is read and what
+ * holds it still (the *_table() helpers), how an entry is judged
+ * (*_kind()) and what a leaf gives (records, or a visit):
+ *
+ * - live, over the VMAs of a user mm (pgw_walk_step()): mmap_read_lock
+ *   held across each step, w->start and w->end page aligned, inside the
+ *   task size; PTE tables and huge leaves are read under their locks;
+ * - copied (pgw_walk_copied()): each table is copied before it is read,
+ *   no VMAs, no locks, entries judged as ptdump's walk judges them.
  */
 #include <linux/delay.h>
 #include <linux/hugetlb.h>
@@ -23,6 +30,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
+#include <linux/uaccess.h>
 
 #include <mmtwin/compat.h>
 #include "internal.h"
@@ -59,12 +67,101 @@ static u64 *pm_slot(struct pgw_walk *w, unsigned long addr)
 	return w->pm + ((addr - w->pm_base) >> PAGE_SHIFT);
 }
 
-/* A table entry the descent goes through, for the translation. */
-static void through(struct pgw_walk *w, enum pgw_level level,
-		    unsigned long addr, u64 val)
+/*
+ * The table entry @val at @level is about to be gone through for
+ * [addr, end): 0 to go in, PGW_SKIP if the client passes over it.
+ */
+static int enter(struct pgw_walk *w, enum pgw_level level, unsigned long addr,
+		 unsigned long end, u64 val)
 {
-	if (w->table)
-		w->table(w, level, addr, val);
+	return w->enter ? w->enter(w, level, addr, end, val) : 0;
+}
+
+static void leave(struct pgw_walk *w, enum pgw_level level, int err)
+{
+	if (w->leave)
+		w->leave(w, level, err);
+}
+
+/*
+ * A copied walk reads a copy of each table: a page that was freed (and
+ * unmapped) under it gives -EFAULT from copy_from_kernel_nofault(), never
+ * a fault; pfn_valid() keeps a corrupt entry from naming a hole in the
+ * direct map.
+ */
+static void *copy_table(struct pgw_walk *w, enum pgw_level level, u64 val)
+{
+	phys_addr_t pa = val & PTE_PFN_MASK;
+
+	if (!pfn_valid(PHYS_PFN(pa)) ||
+	    copy_from_kernel_nofault(w->copy[level], __va(pa), PAGE_SIZE))
+		return NULL;
+	return w->copy[level];
+}
+
+/* Where each level's entry for @addr is read: the live table or a copy. */
+static pgd_t *pgd_table(struct pgw_walk *w, unsigned long addr)
+{
+	if (!w->copy)
+		return pgd_offset(w->mm, addr);
+	if (copy_from_kernel_nofault(w->copy[PGW_PGD], w->mm->pgd, PAGE_SIZE))
+		return NULL;
+	return (pgd_t *)w->copy[PGW_PGD] + pgd_index(addr);
+}
+
+/* With 4-level paging the P4D is folded: the PGD entry is its entry. */
+static p4d_t *p4d_table(struct pgw_walk *w, pgd_t *pgdp, unsigned long addr)
+{
+	p4d_t *table;
+
+	if (!w->copy || !pgtable_l5_enabled())
+		return p4d_offset(pgdp, addr);
+	table = copy_table(w, PGW_P4D, pgd_val(*pgdp));
+	return table ? table + p4d_index(addr) : NULL;
+}
+
+static pud_t *pud_table(struct pgw_walk *w, p4d_t p4d, unsigned long addr)
+{
+	pud_t *table;
+
+	if (!w->copy)
+		return pud_offset(&p4d, addr);
+	table = copy_table(w, PGW_PUD, p4d_val(p4d));
+	return table ? table + pud_index(addr) : NULL;
+}
+
+static pmd_t *pmd_table(struct pgw_walk *w, pud_t pud, unsigned long addr)
+{
+	pmd_t *table;
+
+	if (!w->copy)
+		return pmd_offset(&pud, addr);
+	table = copy_table(w, PGW_PMD, pud_val(pud));
+	return table ? table + pmd_index(addr) : NULL;
+}
+
+/*
+ * How an entry is judged: a live walk of a user mm by the kind its VMA
+ * gives it, a copied walk as mm/pagewalk.c judges entries for ptdump.
+ */
+static enum pgw_kind pgd_kind(struct pgw_walk *w, pgd_t pgd)
+{
+	return w->copy ? pgw_kernel_kind(PGW_PGD, pgd_val(pgd)) : pgw_pgd_kind(pgd);
+}
+
+static enum pgw_kind p4d_kind(struct pgw_walk *w, p4d_t p4d)
+{
+	return w->copy ? pgw_kernel_kind(PGW_P4D, p4d_val(p4d)) : pgw_p4d_kind(p4d);
+}
+
+static enum pgw_kind pud_kind(struct pgw_walk *w, pud_t pud)
+{
+	return w->copy ? pgw_kernel_kind(PGW_PUD, pud_val(pud)) : pgw_pud_kind(pud);
+}
+
+static enum pgw_kind pmd_kind(struct pgw_walk *w, pmd_t pmd)
+{
+	return w->copy ? pgw_kernel_kind(PGW_PMD, pmd_val(pmd)) : pgw_pmd_kind(pmd);
 }
 
 static int visit(struct pgw_walk *w, unsigned long addr, unsigned long end,
@@ -291,15 +388,72 @@ static int pte_table(struct pgw_walk *w, pmd_t *pmdp, unsigned long addr,
 	spin_lock(ptl);
 	if (unlikely(!pmd_same(pmdval, mmtwin_pmdp_get_lockless(pmdp))))
 		goto out_unlock;
-	through(w, PGW_PMD, addr, pmd_val(pmdval));
+	err = enter(w, PGW_PMD, addr, end, pmd_val(pmdval));
+	if (err)
+		goto out_unlock;
 	count_table(w, PGW_PTE, pmd_pfn(pmdval));
 	/* x86-64 has no highmem: a PTE table is always in the direct map. */
 	err = pte_entries(w, pte_offset_kernel(&pmdval, addr), addr, end);
+	leave(w, PGW_PMD, err);
 out_unlock:
 	spin_unlock(ptl);
 out_rcu:
 	rcu_read_unlock();
+	return err == PGW_SKIP ? 0 : err;
+}
+
+/* The end of the page at @addr, or @end; without wrapping past 0. */
+static unsigned long pte_step_end(unsigned long addr, unsigned long end)
+{
+	unsigned long boundary = (addr + PAGE_SIZE) & PAGE_MASK;
+
+	return boundary - 1 < end - 1 ? boundary : end;
+}
+
+/*
+ * A copied PTE table: every entry is visited, empty ones too, as ptdump
+ * notes each. No records: the entries may be the kernel's, which name no
+ * folio a record could describe. A copied walk may end at ~0UL, hence
+ * pte_step_end().
+ */
+static int copied_ptes(struct pgw_walk *w, pmd_t pmd, unsigned long addr,
+		       unsigned long end)
+{
+	unsigned long next;
+	pte_t *ptep;
+	int err;
+
+	err = enter(w, PGW_PMD, addr, end, pmd_val(pmd));
+	if (err)
+		return err == PGW_SKIP ? 0 : err;
+	ptep = copy_table(w, PGW_PTE, pmd_val(pmd));
+	if (!ptep) {
+		err = -EFAULT;
+		goto out;
+	}
+	count_table(w, PGW_PTE, pmd_pfn(pmd));
+	ptep += pte_index(addr);
+	do {
+		u64 val = pte_val(ptep_get(ptep));
+		enum pgw_kind kind = pgw_kernel_kind(PGW_PTE, val);
+
+		next = pte_step_end(addr, end);
+		w->totals.kinds[kind]++;
+		w->totals.pages++;
+		err = visit(w, addr, next, PGW_PTE, kind, val, 0);
+	} while (!err && (ptep++, addr = next) != end);
+out:
+	leave(w, PGW_PMD, err);
 	return err;
+}
+
+/* A huge leaf of a copied walk: no lock to re-check it under, no records. */
+static int copied_leaf(struct pgw_walk *w, enum pgw_level level, u64 val,
+		       unsigned long addr, unsigned long end)
+{
+	w->totals.pages += (end - addr) >> PAGE_SHIFT;
+	w->totals.kinds[PGW_PRESENT]++;
+	return visit(w, addr, end, level, PGW_PRESENT, val, 0);
 }
 
 /*
@@ -496,10 +650,12 @@ static int hugetlb_leaf(struct pgw_walk *w, pte_t *ptep, enum pgw_level level,
 static int pmd_range(struct pgw_walk *w, pud_t pudval, unsigned long addr,
 		     unsigned long end)
 {
-	pmd_t *pmdp = pmd_offset(&pudval, addr);
+	pmd_t *pmdp = pmd_table(w, pudval, addr);
 	unsigned long next;
 	int err = 0;
 
+	if (!pmdp)
+		return -EFAULT;
 	count_table(w, PGW_PMD, pud_pfn(pudval));
 	do {
 		pmd_t pmd;
@@ -512,12 +668,20 @@ static int pmd_range(struct pgw_walk *w, pud_t pudval, unsigned long addr,
 		}
 again:
 		pmd = mmtwin_pmdp_get_lockless(pmdp);
-		kind = pgw_pmd_kind(pmd);
+		kind = pmd_kind(w, pmd);
 		switch (kind) {
 		case PGW_TABLE:
-			err = pte_table(w, pmdp, addr, next);
+			if (w->copy)
+				err = copied_ptes(w, pmd, addr, next);
+			else
+				err = pte_table(w, pmdp, addr, next);
 			break;
 		case PGW_PRESENT:
+			if (w->copy) {
+				err = copied_leaf(w, PGW_PMD, pmd_val(pmd), addr, next);
+				break;
+			}
+			fallthrough;
 		case PGW_PROTNONE:
 		case PGW_MIGRATION:
 			err = huge_pmd(w, pmdp, pmd, kind, addr, next);
@@ -534,6 +698,9 @@ again:
 next:
 		if (err)
 			break;
+		/* A copied walk may cover terabytes of kernel space. */
+		if (w->copy)
+			cond_resched();
 	} while (pmdp++, addr = next, addr != end);
 	return err;
 }
@@ -577,10 +744,12 @@ static int huge_pud(struct pgw_walk *w, pud_t *pudp, pud_t seen,
 static int pud_range(struct pgw_walk *w, p4d_t p4dval, unsigned long addr,
 		     unsigned long end)
 {
-	pud_t *pudp = pud_offset(&p4dval, addr);
+	pud_t *pudp = pud_table(w, p4dval, addr);
 	unsigned long next;
 	int err = 0;
 
+	if (!pudp)
+		return -EFAULT;
 	count_table(w, PGW_PUD, p4d_pfn(p4dval));
 	do {
 		pud_t pud;
@@ -593,10 +762,15 @@ static int pud_range(struct pgw_walk *w, p4d_t p4dval, unsigned long addr,
 		}
 again:
 		pud = READ_ONCE(*pudp);
-		kind = pgw_pud_kind(pud);
+		kind = pud_kind(w, pud);
 		if (kind == PGW_TABLE) {
-			through(w, PGW_PUD, addr, pud_val(pud));
-			err = pmd_range(w, pud, addr, next);
+			err = enter(w, PGW_PUD, addr, next, pud_val(pud));
+			if (!err) {
+				err = pmd_range(w, pud, addr, next);
+				leave(w, PGW_PUD, err);
+			}
+		} else if (kind == PGW_PRESENT && w->copy) {
+			err = copied_leaf(w, PGW_PUD, pud_val(pud), addr, next);
 		} else if (kind == PGW_PRESENT) {
 			err = huge_pud(w, pudp, pud, addr, next);
 		} else {
@@ -607,6 +781,8 @@ again:
 			goto again;
 		}
 next:
+		if (err == PGW_SKIP)
+			err = 0;
 		if (err)
 			break;
 	} while (pudp++, addr = next, addr != end);
@@ -618,24 +794,33 @@ static int p4d_range(struct pgw_walk *w, pgd_t *pgdp, unsigned long addr,
 		     unsigned long end)
 {
 	enum pgw_level level = pgtable_l5_enabled() ? PGW_P4D : PGW_PGD;
-	p4d_t *p4dp = p4d_offset(pgdp, addr);
+	p4d_t *p4dp = p4d_table(w, pgdp, addr);
 	unsigned long next;
 	int err = 0;
 
+	if (!p4dp)
+		return -EFAULT;
 	/* A folded P4D is the PGD entry itself, not a table of its own. */
 	if (pgtable_l5_enabled())
 		count_table(w, PGW_P4D, pgd_pfn(*pgdp));
 	do {
 		p4d_t p4d = READ_ONCE(*p4dp);
-		enum pgw_kind kind = pgw_p4d_kind(p4d);
+		enum pgw_kind kind = p4d_kind(w, p4d);
 
 		next = p4d_addr_end(addr, end);
 		if (kind == PGW_TABLE) {
-			through(w, level, addr, p4d_val(p4d));
-			err = pud_range(w, p4d, addr, next);
+			err = enter(w, level, addr, next, p4d_val(p4d));
+			if (!err) {
+				err = pud_range(w, p4d, addr, next);
+				leave(w, level, err);
+			}
+		} else if (kind == PGW_PRESENT && w->copy) {
+			err = copied_leaf(w, level, p4d_val(p4d), addr, next);
 		} else {
 			err = hole(w, addr, next, level, kind, p4d_val(p4d));
 		}
+		if (err == PGW_SKIP)
+			err = 0;
 		if (err)
 			break;
 	} while (p4dp++, addr = next, addr != end);
@@ -644,22 +829,31 @@ static int p4d_range(struct pgw_walk *w, pgd_t *pgdp, unsigned long addr,
 
 static int pgd_range(struct pgw_walk *w, unsigned long addr, unsigned long end)
 {
-	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	pgd_t *pgdp = pgd_table(w, addr);
 	unsigned long next;
 	int err = 0;
 
+	if (!pgdp)
+		return -EFAULT;
 	do {
 		pgd_t pgd = READ_ONCE(*pgdp);
-		enum pgw_kind kind = pgw_pgd_kind(pgd);
+		enum pgw_kind kind = pgd_kind(w, pgd);
 
 		next = pgd_addr_end(addr, end);
 		if (kind != PGW_TABLE) {
 			err = hole(w, addr, next, PGW_PGD, kind, pgd_val(pgd));
-		} else {
-			if (pgtable_l5_enabled())
-				through(w, PGW_PGD, addr, pgd_val(pgd));
+		} else if (!pgtable_l5_enabled()) {
+			/* The folded P4D level enters and leaves this entry. */
 			err = p4d_range(w, pgdp, addr, next);
+		} else {
+			err = enter(w, PGW_PGD, addr, next, pgd_val(pgd));
+			if (!err) {
+				err = p4d_range(w, pgdp, addr, next);
+				leave(w, PGW_PGD, err);
+			}
 		}
+		if (err == PGW_SKIP)
+			err = 0;
 		if (err)
 			break;
 	} while (pgdp++, addr = next, addr != end);
@@ -807,6 +1001,37 @@ int pgw_walk_range(struct pgw_walk *w)
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_walk_range);
+
+/**
+ * pgw_walk_copied - the descent over copies of w->mm's tables
+ * @w: the walk of [w->start, w->end); @copy set, @pm NULL; begun here
+ *
+ * For the kernel's own tables (kdump.c), which a module can neither lock
+ * nor trust to stay: each table is copied before it is read (see
+ * copy_table()), there are no VMAs, and entries are judged by
+ * pgw_kernel_kind(). Leaves and holes go to @visit, every PTE included;
+ * there are no records. @w->end may be ~0UL, the top of the space.
+ *
+ * Context: may sleep.
+ * Return: 0, -EFAULT if a table could not be read, or what a hook
+ * returned first that was not 0 or PGW_SKIP.
+ */
+int pgw_walk_copied(struct pgw_walk *w)
+{
+	u64 t0 = ktime_get_ns();
+	int err;
+
+	if (WARN_ON_ONCE(!w->copy || w->pm || w->start >= w->end))
+		return -EINVAL;
+	pgw_walk_begin(w);
+	enter_vma(w, NULL);
+	err = pgd_range(w, w->start, w->end);
+	if (!err)
+		w->addr = w->end;
+	w->totals.ns += ktime_get_ns() - t0;
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_walk_copied);
 
 /**
  * pgw_get_mm - the mm of the process a struct pid names, with a reference
