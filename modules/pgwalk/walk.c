@@ -255,6 +255,34 @@ static __always_inline bool pfn_has_page(struct pgw_walk *w, unsigned long pfn)
 	return true;
 }
 
+/*
+ * pfn_has_page() for a run of PTEs: @sec is the last section found to
+ * have its memmap, and the PTEs of one table mostly share one.
+ */
+static __always_inline bool pfn_has_page_run(struct pgw_walk *w,
+					     unsigned long pfn,
+					     unsigned long *sec)
+{
+	if (likely(pfn >> PFN_SECTION_SHIFT == *sec))
+		return true;
+	if (!pfn_has_page(w, pfn))
+		return false;
+	*sec = pfn >> PFN_SECTION_SHIFT;
+	return true;
+}
+
+/* The record bits a present PTE carries itself. */
+static __always_inline u64 pte_soft_bits(pte_t pte)
+{
+	u64 bits = 0;
+
+	if (pte_soft_dirty(pte))
+		bits |= PGW_PM_SOFT_DIRTY;
+	if (pte_uffd_wp(pte))
+		bits |= PGW_PM_UFFD_WP;
+	return bits;
+}
+
 /* PM_FILE and PM_MMAP_EXCLUSIVE come from the folio behind the entry. */
 static __always_inline u64 folio_bits(struct page *page, bool present)
 {
@@ -272,12 +300,8 @@ static __always_inline u64 folio_bits(struct page *page, bool present)
 static __always_inline u64 present_pte(struct pgw_walk *w, pte_t pte)
 {
 	unsigned long pfn = pte_pfn(pte);
-	u64 pme = PGW_PM_PRESENT | pfn;
+	u64 pme = PGW_PM_PRESENT | pfn | pte_soft_bits(pte);
 
-	if (pte_soft_dirty(pte))
-		pme |= PGW_PM_SOFT_DIRTY;
-	if (pte_uffd_wp(pte))
-		pme |= PGW_PM_UFFD_WP;
 	if (pte_special(pte) || !pfn_has_page(w, pfn)) {
 		w->totals.present_special++;
 		return pme;
@@ -314,14 +338,13 @@ static u64 swap_pte(struct pgw_walk *w, pte_t pte)
 }
 
 /*
- * The entries of one PTE table, PTL held. This loop is the walk's hot
- * path (512 times per table): the classifier is inline, the visitor is
- * only called when someone asks. A VM_PFNMAP VMA is read (the translation
- * shows what the MMU sees) but recorded as a hole, as walk_page_test()
- * makes pagemap skip it.
+ * The entries of one PTE table, PTL held, each classified and shown to
+ * the visitor. A VM_PFNMAP VMA is read (the translation shows what the
+ * MMU sees) but recorded as a hole, as walk_page_test() makes pagemap
+ * skip it.
  */
-static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
-		       unsigned long end)
+static int pte_entries_visited(struct pgw_walk *w, pte_t *ptep,
+			       unsigned long addr, unsigned long end)
 {
 	u64 *out = w->pm ? pm_slot(w, addr) : NULL;
 	int err = 0;
@@ -348,14 +371,122 @@ static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
 		if (out)
 			*out++ = pme;
 		w->totals.pages++;
-		if (w->visit) {
-			err = visit(w, addr, addr + PAGE_SIZE, PGW_PTE, kind,
-				    pte_val(pte), pme);
-			if (err)
-				break;
-		}
+		err = visit(w, addr, addr + PAGE_SIZE, PGW_PTE, kind,
+			    pte_val(pte), pme);
+		if (err)
+			break;
 	}
 	return err;
+}
+
+/* What the fast loop counted in one table, added to the totals once. */
+struct pte_tally {
+	unsigned long none, rss, special;
+};
+
+/*
+ * A PTE that is neither empty nor present with P set: PROT_NONE (NUMA
+ * hinting), or a swap-type entry. Rare; counted in the totals directly.
+ */
+static u64 odd_pte(struct pgw_walk *w, pte_t pte)
+{
+	enum pgw_kind kind = pgw_pte_kind(pte);
+
+	w->totals.kinds[kind]++;
+	if (kind == PGW_PROTNONE)
+		return present_pte(w, pte);
+	return swap_pte(w, pte);
+}
+
+/*
+ * A present PTE with P set, for the fast loop: its record (without the
+ * VMA's soft-dirty bit), counted in @t.
+ */
+static __always_inline u64 mapped_pte(struct pgw_walk *w, pte_t pte,
+				      struct pte_tally *t, unsigned long *sec)
+{
+	unsigned long pfn = pte_pfn(pte);
+	u64 pme = PGW_PM_PRESENT | pfn | pte_soft_bits(pte);
+
+	if (unlikely(pte_special(pte)) ||
+	    unlikely(!pfn_has_page_run(w, pfn, sec))) {
+		t->special++;
+		return pme;
+	}
+	t->rss++;
+	return pme | folio_bits(pfn_to_page(pfn), true);
+}
+
+/* How many empty PTEs from @ptep[i] on, up to @n. */
+static __always_inline unsigned long none_run(pte_t *ptep, unsigned long i,
+					      unsigned long n)
+{
+	unsigned long j = i + 1;
+
+	while (j < n && pte_none(ptep_get(ptep + j)))
+		j++;
+	return j - i;
+}
+
+/*
+ * The entries of one PTE table, PTL held, when nobody looks at each:
+ * the walk's hot path, pagemap's reads run through it. No call per
+ * entry, one test for the common kinds (P set; empty, taken a run at a
+ * time), counts kept in registers; @out (records, or NULL for totals
+ * only) is a constant in each of the two copies the compiler makes.
+ */
+static __always_inline void pte_run(struct pgw_walk *w, pte_t *ptep,
+				    unsigned long addr, unsigned long n,
+				    u64 *out)
+{
+	struct pte_tally t = {};
+	unsigned long sec = ULONG_MAX, i = 0, run;
+	u64 sd = w->vma_sd;
+
+	while (i < n) {
+		pte_t pte = ptep_get(ptep + i);
+		u64 pme;
+
+		if (likely(pte_flags(pte) & _PAGE_PRESENT)) {
+			pme = mapped_pte(w, pte, &t, &sec);
+		} else if (pte_none(pte)) {
+			/* Sparse memory: whole runs of empty entries. */
+			run = none_run(ptep, i, n);
+			if (out)
+				memset64(out + i, sd, run);
+			if (unlikely(w->shmem))
+				w->totals.shmem_swap +=
+					shmem_swapped(w, addr + i * PAGE_SIZE,
+						      addr + (i + run) * PAGE_SIZE);
+			t.none += run;
+			i += run;
+			continue;
+		} else {
+			pme = odd_pte(w, pte);
+		}
+		if (out)
+			out[i] = pme | sd;
+		i++;
+	}
+	w->totals.kinds[PGW_NONE] += t.none;
+	w->totals.kinds[PGW_PRESENT] += t.rss + t.special;
+	w->totals.present += t.rss;
+	w->totals.present_special += t.special;
+	w->totals.pages += n;
+}
+
+static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
+		       unsigned long end)
+{
+	unsigned long n = (end - addr) >> PAGE_SHIFT;
+
+	if (w->visit || w->pfnmap)
+		return pte_entries_visited(w, ptep, addr, end);
+	if (w->pm)
+		pte_run(w, ptep, addr, n, pm_slot(w, addr));
+	else
+		pte_run(w, ptep, addr, n, NULL);
+	return 0;
 }
 
 /*
@@ -456,6 +587,21 @@ static int copied_leaf(struct pgw_walk *w, enum pgw_level level, u64 val,
 	return visit(w, addr, end, level, PGW_PRESENT, val, 0);
 }
 
+/* The records of a PMD migration entry: never exclusive, never present. */
+static u64 pmd_swap_records(struct pgw_walk *w, u64 flags, u64 frame, u64 step,
+			    unsigned long addr, unsigned long n)
+{
+	unsigned long i;
+
+	if (w->pm) {
+		u64 *out = pm_slot(w, addr);
+
+		for (i = 0; i < n; i++)
+			out[i] = flags | ((frame + i * step) & PGW_PM_PFRAME_MASK);
+	}
+	return flags | (frame & PGW_PM_PFRAME_MASK);
+}
+
 /*
  * A PMD-mapped THP or a PMD migration entry, as pagemap_pmd_range().
  * Returns the record of the first page.
@@ -464,10 +610,11 @@ static u64 pmd_leaf_records(struct pgw_walk *w, pmd_t pmd, unsigned long addr,
 			    unsigned long end)
 {
 	unsigned int idx = (addr & ~PMD_MASK) >> PAGE_SHIFT;
-	u64 flags = w->vma_sd, frame, step, first = 0;
+	unsigned long n = (end - addr) >> PAGE_SHIFT, i;
+	u64 flags = w->vma_sd, frame, step;
 	struct folio *folio;
 	struct page *page;
-	unsigned long a;
+	int entire = 0;
 
 	if (pmd_present(pmd)) {
 		page = pmd_page(pmd);
@@ -493,19 +640,26 @@ static u64 pmd_leaf_records(struct pgw_walk *w, pmd_t pmd, unsigned long addr,
 	folio = page_folio(page);
 	if (!folio_test_anon(folio))
 		flags |= PGW_PM_FILE;
+	if (!(flags & PGW_PM_PRESENT))
+		return pmd_swap_records(w, flags, frame, step, addr, n);
 
-	for (a = addr; a < end; a += PAGE_SIZE, idx++, frame += step) {
-		u64 pme = flags | (frame & PGW_PM_PFRAME_MASK);
+	/*
+	 * Each page's mapcount, plus the folio's entire mapcount (read
+	 * once here), says whether it is exclusive, as
+	 * folio_precise_page_mapcount() does per page.
+	 */
+	entire = mmtwin_folio_entire_mapcount(folio);
+	page += idx;
+	if (w->pm) {
+		u64 *out = pm_slot(w, addr);
 
-		if ((flags & PGW_PM_PRESENT) &&
-		    mmtwin_precise_page_mapcount(folio, page + idx) == 1)
-			pme |= PGW_PM_EXCLUSIVE;
-		if (a == addr)
-			first = pme;
-		if (w->pm)
-			*pm_slot(w, a) = pme;
+		for (i = 0; i < n; i++)
+			out[i] = flags | ((frame + i) & PGW_PM_PFRAME_MASK) |
+				 (mmtwin_page_mapcount_plus(page + i, entire) == 1 ?
+				  PGW_PM_EXCLUSIVE : 0);
 	}
-	return first;
+	return flags | (frame & PGW_PM_PFRAME_MASK) |
+	       (mmtwin_page_mapcount_plus(page, entire) == 1 ? PGW_PM_EXCLUSIVE : 0);
 }
 
 /*
