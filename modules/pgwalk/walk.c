@@ -255,22 +255,6 @@ static __always_inline bool pfn_has_page(struct pgw_walk *w, unsigned long pfn)
 	return true;
 }
 
-/*
- * pfn_has_page() for a run of PTEs: @sec is the last section found to
- * have its memmap, and the PTEs of one table mostly share one.
- */
-static __always_inline bool pfn_has_page_run(struct pgw_walk *w,
-					     unsigned long pfn,
-					     unsigned long *sec)
-{
-	if (likely(pfn >> PFN_SECTION_SHIFT == *sec))
-		return true;
-	if (!pfn_has_page(w, pfn))
-		return false;
-	*sec = pfn >> PFN_SECTION_SHIFT;
-	return true;
-}
-
 /* The record bits a present PTE carries itself. */
 static __always_inline u64 pte_soft_bits(pte_t pte)
 {
@@ -403,13 +387,12 @@ static u64 odd_pte(struct pgw_walk *w, pte_t pte)
  * VMA's soft-dirty bit), counted in @t.
  */
 static __always_inline u64 mapped_pte(struct pgw_walk *w, pte_t pte,
-				      struct pte_tally *t, unsigned long *sec)
+				      struct pte_tally *t)
 {
 	unsigned long pfn = pte_pfn(pte);
 	u64 pme = PGW_PM_PRESENT | pfn | pte_soft_bits(pte);
 
-	if (unlikely(pte_special(pte)) ||
-	    unlikely(!pfn_has_page_run(w, pfn, sec))) {
+	if (unlikely(pte_special(pte)) || unlikely(!pfn_has_page(w, pfn))) {
 		t->special++;
 		return pme;
 	}
@@ -440,7 +423,7 @@ static __always_inline void pte_run(struct pgw_walk *w, pte_t *ptep,
 				    u64 *out)
 {
 	struct pte_tally t = {};
-	unsigned long sec = ULONG_MAX, i = 0, run;
+	unsigned long i = 0, run;
 	u64 sd = w->vma_sd;
 
 	while (i < n) {
@@ -448,7 +431,7 @@ static __always_inline void pte_run(struct pgw_walk *w, pte_t *ptep,
 		u64 pme;
 
 		if (likely(pte_flags(pte) & _PAGE_PRESENT)) {
-			pme = mapped_pte(w, pte, &t, &sec);
+			pme = mapped_pte(w, pte, &t);
 		} else if (pte_none(pte)) {
 			/* Sparse memory: whole runs of empty entries. */
 			run = none_run(ptep, i, n);
@@ -475,8 +458,13 @@ static __always_inline void pte_run(struct pgw_walk *w, pte_t *ptep,
 	w->totals.pages += n;
 }
 
-static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
-		       unsigned long end)
+/*
+ * Not inlined into the descent: there the loop's values were spilled to
+ * the stack around every entry; on its own, the loop keeps them in
+ * registers. One call per table.
+ */
+static noinline int pte_entries(struct pgw_walk *w, pte_t *ptep,
+				unsigned long addr, unsigned long end)
 {
 	unsigned long n = (end - addr) >> PAGE_SHIFT;
 
@@ -497,7 +485,8 @@ static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
  * file-backed PTE table without the mmap lock and frees it (and its split
  * lock) with pte_free_defer(), an RCU callback: only a PMD read inside the
  * RCU section names a table that cannot be freed before we lock it. Every
- * descent to a PTE (the walk, the translation) comes through here.
+ * live descent to a PTE (the walk, the translation) comes through here;
+ * a copied one reads a copy (copied_ptes()).
  *
  * Return: what pte_entries() returned, or -EAGAIN if the PMD no longer
  * points to that table: the caller reads it again, as walk_pmd_range()
