@@ -13,6 +13,7 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #include <mmtwin/compat.h>
 #include "../modules/pgwalk/internal.h"
@@ -271,6 +272,148 @@ static void walk_own_mm(struct kunit *test)
 }
 #endif
 
+#if MMTWIN_HAVE_KUNIT_VM_MMAP
+/* What a walk went through and found, for comparing two walks. */
+struct seen {
+	int nr;
+	struct {
+		unsigned long addr;
+		int level;
+		bool table;
+		u64 val;
+	} e[64];
+};
+
+static void see(struct pgw_walk *w, bool table, enum pgw_level level,
+		unsigned long addr, u64 val)
+{
+	struct seen *s = w->priv;
+
+	if (s->nr < ARRAY_SIZE(s->e))
+		s->e[s->nr] = (typeof(s->e[0])){ addr, level, table, val };
+	s->nr++;
+}
+
+static int see_table(struct pgw_walk *w, enum pgw_level level,
+		     unsigned long addr, unsigned long end, u64 val)
+{
+	see(w, true, level, addr, val);
+	return 0;
+}
+
+/* Empty entries: a copied walk visits each PTE, a live one not all. */
+static int see_leaf(struct pgw_walk *w, const struct pgw_leaf *l)
+{
+	if (l->val)
+		see(w, false, l->level, l->addr, l->val);
+	return 0;
+}
+
+static void expect_same_walks(struct kunit *test, const struct seen *live,
+			      const struct seen *copied)
+{
+	int i;
+
+	KUNIT_ASSERT_EQ(test, live->nr, copied->nr);
+	KUNIT_ASSERT_LE(test, live->nr, (int)ARRAY_SIZE(live->e));
+	for (i = 0; i < live->nr; i++) {
+		KUNIT_EXPECT_EQ(test, live->e[i].addr, copied->e[i].addr);
+		KUNIT_EXPECT_EQ(test, live->e[i].level, copied->e[i].level);
+		KUNIT_EXPECT_EQ(test, live->e[i].table, copied->e[i].table);
+		KUNIT_EXPECT_EQ(test, live->e[i].val, copied->e[i].val);
+	}
+}
+
+/*
+ * The kernel dump's descent (copied tables, no VMAs, no locks) and the
+ * live walk are one descent: over the same user tables they go through
+ * the same table entries and find the same leaves, entry for entry.
+ */
+static void copied_walk_agrees_with_live(struct kunit *test)
+{
+	unsigned long n = 64, addr, i;
+	struct pgw_walk w = { .visit = see_leaf, .enter = see_table };
+	struct seen *live, *copied;
+	char one = 1, c;
+
+	addr = kunit_vm_mmap(test, NULL, 0, n * PAGE_SIZE,
+			     PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(addr) || !addr)
+		kunit_skip(test, "kunit_vm_mmap failed");
+	for (i = 0; i < n; i += 7)
+		KUNIT_ASSERT_EQ(test, copy_to_user((char __user *)addr + i * PAGE_SIZE,
+						   &one, 1), 0UL);
+	/* A read fault: the zero page, a special PTE. */
+	KUNIT_ASSERT_EQ(test, copy_from_user(&c, (char __user *)addr + PAGE_SIZE, 1),
+			0UL);
+	live = kunit_kzalloc(test, sizeof(*live), GFP_KERNEL);
+	copied = kunit_kzalloc(test, sizeof(*copied), GFP_KERNEL);
+	w.copy = kunit_kzalloc(test, PGW_NR_LEVELS * PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	KUNIT_ASSERT_NOT_NULL(test, copied);
+	KUNIT_ASSERT_NOT_NULL(test, w.copy);
+
+	w.mm = current->mm;
+	w.start = addr;
+	w.end = addr + n * PAGE_SIZE;
+	/* The lock only keeps the tables still between the two walks. */
+	mmap_read_lock(current->mm);
+	w.priv = copied;
+	KUNIT_EXPECT_EQ(test, pgw_walk_copied(&w), 0);
+	w.priv = live;
+	w.copy = NULL;
+	KUNIT_EXPECT_EQ(test, pgw_walk_range(&w), 0);
+	mmap_read_unlock(current->mm);
+
+	/* The tables down to the PTE table, then 10 written pages at least. */
+	KUNIT_EXPECT_GE(test, live->nr, (pgtable_l5_enabled() ? 4 : 3) + 10);
+	KUNIT_EXPECT_TRUE(test, live->e[0].table);
+	expect_same_walks(test, live, copied);
+}
+
+/*
+ * The kernel's own tables, through the copied descent: a vmalloc'ed page
+ * is found where the kernel's vmalloc_to_pfn() finds it.
+ */
+static void copied_walk_finds_vmalloc(struct kunit *test)
+{
+	struct pgw_walk w = { .visit = see_leaf };
+	unsigned long addr;
+	struct seen *seen;
+	void *buf;
+	int i;
+
+	/* The kernel half is read through an mm: KUnit makes one on mmap. */
+	addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(addr) || !addr)
+		kunit_skip(test, "kunit_vm_mmap failed");
+	buf = vmalloc(2 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	seen = kunit_kzalloc(test, sizeof(*seen), GFP_KERNEL);
+	w.copy = kunit_kzalloc(test, PGW_NR_LEVELS * PAGE_SIZE, GFP_KERNEL);
+	if (!seen || !w.copy || !current->mm) {
+		vfree(buf);
+		KUNIT_FAIL(test, "no memory, or no mm to read the kernel half of");
+		return;
+	}
+	addr = (unsigned long)buf;
+	w.mm = current->mm;
+	w.start = addr;
+	w.end = addr + 2 * PAGE_SIZE;
+	w.priv = seen;
+	KUNIT_EXPECT_EQ(test, pgw_walk_copied(&w), 0);
+	KUNIT_EXPECT_EQ(test, seen->nr, 2);
+	for (i = 0; i < 2 && i < seen->nr; i++) {
+		KUNIT_EXPECT_EQ(test, seen->e[i].level, PGW_PTE);
+		KUNIT_EXPECT_EQ(test, seen->e[i].addr, addr + i * PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, pte_pfn(__pte(seen->e[i].val)),
+				vmalloc_to_pfn(buf + i * PAGE_SIZE));
+	}
+	vfree(buf);
+}
+#endif
+
 static struct kunit_case mmtwin_pgwalk_cases[] = {
 	KUNIT_CASE(pte_kinds),
 	KUNIT_CASE(upper_kinds),
@@ -281,6 +424,8 @@ static struct kunit_case mmtwin_pgwalk_cases[] = {
 	KUNIT_CASE(index_arithmetic),
 #if MMTWIN_HAVE_KUNIT_VM_MMAP
 	KUNIT_CASE(walk_own_mm),
+	KUNIT_CASE(copied_walk_agrees_with_live),
+	KUNIT_CASE(copied_walk_finds_vmalloc),
 #endif
 	{}
 };

@@ -119,10 +119,40 @@ static inline int mmtwin_precise_page_mapcount(struct folio *folio,
 	return mapcount;
 }
 
+/*
+ * The same count for each page of a folio mapped whole by a PMD: the
+ * folio's entire mapcount (mmtwin_folio_entire_mapcount()) is read once
+ * for all its pages and passed as @entire.
+ */
+static inline int mmtwin_folio_entire_mapcount(struct folio *folio)
+{
+	return folio_test_large(folio) ? folio_entire_mapcount(folio) : 0;
+}
+
+static inline int mmtwin_page_mapcount_plus(struct page *page, int entire)
+{
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	return mapcount + entire;
+}
+
 #define mmtwin_folio_mapped_shared(folio)	folio_likely_mapped_shared(folio)
 #else
 static inline int mmtwin_precise_page_mapcount(struct folio *folio,
 					       struct page *page)
+{
+	return page_mapcount(page);
+}
+
+/* 6.1's page_mapcount() adds the compound mapcount itself. */
+static inline int mmtwin_folio_entire_mapcount(struct folio *folio)
+{
+	return 0;
+}
+
+static inline int mmtwin_page_mapcount_plus(struct page *page, int entire)
 {
 	return page_mapcount(page);
 }

@@ -120,14 +120,14 @@ EXPORT_SYMBOL_IF_KUNIT(pgw_pgd_kind);
 
 /**
  * pgw_kernel_kind - an entry of the kernel's own tables, at @level
- * @level: PGW_PGD to PGW_PMD
+ * @level: PGW_PGD to PGW_PTE
  * @val: the raw entry
  *
  * Judged as mm/pagewalk.c judges them for ptdump (a walk without VMAs):
  * there is no "bad" check below the P4D, and an entry with PS set is a leaf
- * whether present or not (set_memory_np() clears P and keeps PS). A PGD or
- * P4D entry that is bad counts as empty, as pgd_none_or_clear_bad() would
- * make it.
+ * whether present or not (set_memory_np() clears P and keeps PS); so is
+ * every PTE that is not empty. A PGD or P4D entry that is bad counts as
+ * empty, as pgd_none_or_clear_bad() would make it.
  *
  * Return: PGW_NONE (a hole), PGW_PRESENT (a leaf: noted, not descended),
  * PGW_TABLE (descended) or PGW_BAD (not present: neither).
@@ -156,6 +156,11 @@ enum pgw_kind pgw_kernel_kind(enum pgw_level level, u64 val)
 		none = pmd_none(__pmd(val));
 		leaf = pmd_leaf(__pmd(val));
 		present = pmd_present(__pmd(val));
+		break;
+	case PGW_PTE:
+		none = pte_none(__pte(val));
+		leaf = true;
+		present = true;
 		break;
 	default:
 		WARN_ON_ONCE(1);

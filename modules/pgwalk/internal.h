@@ -3,9 +3,10 @@
  * mmtwin_pgwalk: a twin of the MMU's page-table walk and of mm/pagewalk.c.
  *
  * entry.c   what one page-table entry means (kind, flags, pagemap record)
- * walk.c    the descent PGD -> P4D -> PUD -> PMD -> PTE over a user mm
+ * walk.c    the descent PGD -> P4D -> PUD -> PMD -> PTE, the only one
  * xlate.c   one address, level by level: a client of walk.c
- * kdump.c   the kernel's own tables, printed like x86's ptdump
+ * kdump.c   the kernel's own tables, printed like x86's ptdump: a client
+ *           of walk.c over copies of the tables
  * debugfs.c, main.c   the glue
  *
  * See Documentation/pgwalk.rst for the design and why the walk is safe.
@@ -95,23 +96,37 @@ struct pgw_leaf {
 
 struct pgw_walk;
 typedef int (*pgw_visit_t)(struct pgw_walk *w, const struct pgw_leaf *leaf);
-typedef void (*pgw_table_t)(struct pgw_walk *w, enum pgw_level level,
-			    unsigned long addr, u64 val);
+typedef int (*pgw_enter_t)(struct pgw_walk *w, enum pgw_level level,
+			   unsigned long addr, unsigned long end, u64 val);
+typedef void (*pgw_leave_t)(struct pgw_walk *w, enum pgw_level level, int err);
+
+/* What an @enter hook returns to pass over a table it accounted for. */
+#define PGW_SKIP	1
 
 /*
- * A walk of [start, end) of @mm, in steps (pgw_walk_step()), each under
- * the mmap read lock. @pm receives one pagemap record per page from the
- * step's first address on (it must hold PGW_STEP_PAGES records), @visit
- * sees each leaf and hole, @table each table entry the descent goes
- * through (again, if the PMD changed and was read again); any may be NULL.
+ * A walk of [start, end) of @mm's tables. There is one descent, driven
+ * two ways: over the live tables of a user mm, VMA by VMA, in steps
+ * (pgw_walk_step()) each under the mmap read lock; or over copies of the
+ * tables, without VMAs or locks (pgw_walk_copied(), the kernel dump).
+ *
+ * @pm receives one pagemap record per page from the step's first address
+ * on (it must hold PGW_STEP_PAGES records; live walks only). @visit sees
+ * each leaf and hole. @enter sees each table entry the descent is about
+ * to go through, at the entry's level, for [addr, end) (again, if the PMD
+ * changed and was read again), and may return PGW_SKIP to pass over the
+ * table; @leave is called when the descent is done with a table it
+ * entered. Any of them may be NULL.
  */
 struct pgw_walk {
 	struct mm_struct *mm;
 	unsigned long start, end;
 	u64 *pm;
 	pgw_visit_t visit;
-	pgw_table_t table;
+	pgw_enter_t enter;
+	pgw_leave_t leave;
 	void *priv;
+	/* Copied walks: a page per level that each table is copied into. */
+	u64 (*copy)[PTRS_PER_PTE];
 	struct pgw_totals totals;
 
 	/* The address pm[0] is the record of (see pgw_walk_step()). */
@@ -171,6 +186,7 @@ static __always_inline enum pgw_kind pgw_pte_kind(pte_t pte)
 void pgw_walk_begin(struct pgw_walk *w);
 int pgw_walk_step(struct pgw_walk *w);
 int pgw_walk_range(struct pgw_walk *w);
+int pgw_walk_copied(struct pgw_walk *w);
 struct mm_struct *pgw_get_mm(struct pid *pid);
 extern unsigned int pgw_test_widen_us;
 

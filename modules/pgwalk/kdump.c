@@ -12,15 +12,19 @@
  * which init_mm leaves empty: we report it empty too. init_mm has no user
  * half, so that is one hole.
  *
- * Entries are judged by entry.c's pgw_kernel_kind(), as mm/pagewalk.c
- * judges them for ptdump.
+ * The tables are walked by walk.c's one descent, as ptdump is a client of
+ * mm/pagewalk.c: this file only says what a leaf, a hole and a table
+ * entry print (note_page() and effective_prot() of dump_pagetables.c).
+ * The descent judges entries by entry.c's pgw_kernel_kind(), as
+ * mm/pagewalk.c judges them for ptdump.
  *
  * How they are read: ptdump holds init_mm's mmap lock and the memory
  * hotplug lock, neither of which a module can reach (init_mm and
- * get_online_mems() are not exported). We copy each table
- * with copy_from_kernel_nofault() instead, so a table freed under us
- * (memory hot-remove, a vmalloc huge mapping replacing a PTE table) gives
- * -EFAULT or a stale snapshot, never an oops. See Documentation/pgwalk.rst.
+ * get_online_mems() are not exported). The descent copies each table
+ * with copy_from_kernel_nofault() instead (pgw_walk_copied()), so a table
+ * freed under us (memory hot-remove, a vmalloc huge mapping replacing a
+ * PTE table) gives -EFAULT or a stale snapshot, never an oops. See
+ * Documentation/pgwalk.rst.
  */
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -39,10 +43,23 @@ struct marker {
 	unsigned long max_lines;
 };
 
-/* One uniform table seen before: the single note it amounts to. */
+/* The notes of the table being walked: did they all look the same? */
+struct track {
+	bool on;		/* inside a table that may be remembered */
+	bool same;
+	unsigned long notes;
+	int level;		/* of the first note */
+	u64 val, eff;
+};
+
+/*
+ * One table seen before (at the level of the entry that points to it),
+ * and the single note it amounts to if all its notes were alike.
+ */
 struct memo {
 	unsigned long pa;
 	u64 in_eff;		/* effective protection from the levels above */
+	bool whole;		/* it covered the entry's whole range */
 	bool uniform;
 	int note_level;
 	u64 note_val;
@@ -51,6 +68,7 @@ struct memo {
 
 struct kdump {
 	struct seq_file *m;
+	struct pgw_walk w;	/* the descent, over copies of the tables */
 	struct marker markers[20];
 	const struct marker *marker;
 	int level;		/* level of the open run, -1 before the first */
@@ -60,12 +78,8 @@ struct kdump {
 	unsigned long lines;
 	u64 tables[PGW_NR_LEVELS][PTRS_PER_PTE];
 	struct memo memo[PGW_NR_LEVELS];
-	/* While a table is walked: did every note in it look the same? */
-	int track_depth;
-	bool track_same;
-	int track_level;
-	u64 track_val, track_eff;
-	unsigned long track_notes;
+	struct track track;	/* of the innermost table entered */
+	struct track saved[PGW_NR_LEVELS];	/* of the tables around it */
 };
 
 static void add_marker(struct kdump *k, int *n, unsigned long start,
@@ -163,15 +177,16 @@ static void end_run(struct kdump *k, unsigned long addr)
 
 static void track(struct kdump *k, int level, u64 val, u64 eff)
 {
-	if (!k->track_depth)
+	struct track *t = &k->track;
+
+	if (!t->on)
 		return;
-	if (!k->track_notes++) {
-		k->track_level = level;
-		k->track_val = val;
-		k->track_eff = eff;
-	} else if (level != k->track_level || val != k->track_val ||
-		   eff != k->track_eff) {
-		k->track_same = false;
+	if (!t->notes++) {
+		t->level = level;
+		t->val = val;
+		t->eff = eff;
+	} else if (level != t->level || val != t->val || eff != t->eff) {
+		t->same = false;
 	}
 }
 
@@ -216,24 +231,6 @@ static void effective(struct kdump *k, int level, u64 val)
 	}
 }
 
-static u64 *snapshot(struct kdump *k, int level, u64 entry)
-{
-	unsigned long pa = entry & PTE_PFN_MASK;
-
-	if (!pfn_valid(PHYS_PFN(pa)) ||
-	    copy_from_kernel_nofault(k->tables[level], __va(pa), PAGE_SIZE))
-		return NULL;
-	return k->tables[level];
-}
-
-/* [addr, end) within one entry of @shift bits, without wrapping past 0. */
-static unsigned long entry_end(unsigned long addr, unsigned long end, int shift)
-{
-	unsigned long boundary = (addr + (1UL << shift)) & ~((1UL << shift) - 1);
-
-	return boundary - 1 < end - 1 ? boundary : end;
-}
-
 /* No marker starts strictly inside (addr, end): one note covers it. */
 static bool no_marker_inside(struct kdump *k, unsigned long addr,
 			     unsigned long end)
@@ -246,160 +243,92 @@ static bool no_marker_inside(struct kdump *k, unsigned long addr,
 	return true;
 }
 
-static int walk_table(struct kdump *k, int level, u64 entry,
-		      unsigned long addr, unsigned long end);
+/* The level of the table an entry at @level points to. */
+static int child_level(enum pgw_level level)
+{
+	return level == PGW_PGD && !pgtable_l5_enabled() ? PGW_PUD : level + 1;
+}
 
 /*
- * The table @entry points to, at @level, all of it within [addr, end).
- * KASAN maps terabytes of shadow with one table repeated: a table met
- * again whose notes were all alike is replayed as one note.
+ * The descent is about to go into the table @val points to. KASAN maps
+ * terabytes of shadow with one table repeated: a table met again whose
+ * notes were all alike is replayed as one note and not read again.
  */
-static int table_memo(struct kdump *k, int level, u64 entry,
-		      unsigned long addr, unsigned long end)
+static int kdump_enter(struct pgw_walk *w, enum pgw_level level,
+		       unsigned long addr, unsigned long end, u64 val)
 {
+	struct kdump *k = w->priv;
 	struct memo *mo = &k->memo[level];
-	unsigned long pa = entry & PTE_PFN_MASK;
-	int shift = pgw_level_shift(level - 1, pgtable_l5_enabled());
-	bool whole = !(addr & ((1UL << shift) - 1)) &&
-		     end - addr == (1UL << shift);
-	int saved_depth = k->track_depth, err;
-	bool saved_same = k->track_same;
-	unsigned long saved_notes = k->track_notes;
-	int saved_level = k->track_level;
-	u64 saved_val = k->track_val, saved_eff = k->track_eff;
+	unsigned long size = 1UL << pgw_level_shift(level, pgtable_l5_enabled());
+	unsigned long pa = val & PTE_PFN_MASK;
+	int child = child_level(level);
+	bool whole = !(addr & (size - 1)) && end - addr == size;
 
-	if (whole && mo->uniform && mo->pa == pa && mo->in_eff == k->eff[level - 1] &&
-	    no_marker_inside(k, addr, end)) {
-		memcpy(&k->eff[level], &mo->eff[level],
-		       sizeof(u64) * (PGW_NR_LEVELS - level));
-		note(k, addr, mo->note_level, mo->note_val);
-		return 0;
-	}
-
-	k->track_depth = 1;
-	k->track_same = true;
-	k->track_notes = 0;
-	mo->in_eff = k->eff[level - 1];
-	err = walk_table(k, level, entry, addr, end);
-	mo->pa = pa;
-	mo->uniform = whole && !err && k->track_same && k->track_notes;
-	mo->note_level = k->track_level;
-	mo->note_val = k->track_val;
-	memcpy(mo->eff, k->eff, sizeof(mo->eff));
-
-	/* The notes in here also count for the table around this one. */
-	k->track_depth = saved_depth;
-	if (saved_depth) {
-		bool inner_same = k->track_same;
-		int inner_level = k->track_level;
-		u64 inner_val = k->track_val, inner_eff = k->track_eff;
-		unsigned long inner_notes = k->track_notes;
-
-		k->track_same = saved_same;
-		k->track_notes = saved_notes;
-		k->track_level = saved_level;
-		k->track_val = saved_val;
-		k->track_eff = saved_eff;
-		if (inner_notes) {
-			track(k, inner_level, inner_val, inner_eff);
-			if (!inner_same)
-				k->track_same = false;
-		}
-	}
-	return err;
-}
-
-/* One entry at @level (PUD or PMD) covering [addr, next). */
-static int upper_entry(struct kdump *k, int level, u64 val,
-		       unsigned long addr, unsigned long next)
-{
-	enum pgw_kind kind = pgw_kernel_kind(level, val);
-
-	if (kind == PGW_NONE) {
-		note(k, addr, level, 0);
-		return 0;
+	/* init_mm has no LDT: see the top of this file. */
+	if (IS_ENABLED(CONFIG_MODIFY_LDT_SYSCALL) && level == PGW_PGD &&
+	    pgd_index(addr) == pgd_index(LDT_BASE_ADDR)) {
+		note(k, addr, PGW_PGD, 0);
+		return PGW_SKIP;
 	}
 	effective(k, level, val);
-	if (kind == PGW_PRESENT)
-		note(k, addr, level, val);
-	/* mm/pagewalk.c does not descend into leaves or non-present entries. */
-	if (kind != PGW_TABLE)
-		return 0;
-	return table_memo(k, level + 1, val, addr, next);
+	/* ptdump goes through a folded P4D as a level of its own. */
+	if (child == PGW_PUD && level == PGW_PGD)
+		effective(k, PGW_P4D, val);
+
+	if (whole && mo->uniform && mo->pa == pa &&
+	    mo->in_eff == k->eff[child - 1] && no_marker_inside(k, addr, end)) {
+		memcpy(&k->eff[child], &mo->eff[child],
+		       sizeof(u64) * (PGW_NR_LEVELS - child));
+		note(k, addr, mo->note_level, mo->note_val);
+		return PGW_SKIP;
+	}
+	mo->pa = pa;
+	mo->in_eff = k->eff[child - 1];
+	mo->whole = whole;
+	mo->uniform = false;
+	k->saved[level] = k->track;
+	k->track = (struct track){ .on = true, .same = true };
+	return 0;
 }
 
-/* The P4D entry @val (with 4-level paging, the PGD entry itself). */
-static int p4d_entry(struct kdump *k, u64 val, unsigned long addr,
-		     unsigned long next)
+/* Done with the table entered at @level: remember what it amounted to. */
+static void kdump_leave(struct pgw_walk *w, enum pgw_level level, int err)
 {
-	int depth = pgtable_l5_enabled() ? PGW_P4D : PGW_PGD;
-	enum pgw_kind kind = pgw_kernel_kind(PGW_P4D, val);
+	struct kdump *k = w->priv;
+	struct memo *mo = &k->memo[level];
+	struct track inner = k->track;
 
-	if (kind == PGW_NONE) {
-		note(k, addr, depth, 0);
+	mo->uniform = mo->whole && !err && inner.same && inner.notes;
+	mo->note_level = inner.level;
+	mo->note_val = inner.val;
+	memcpy(mo->eff, k->eff, sizeof(mo->eff));
+
+	/* Its notes also count for the table around it. */
+	k->track = k->saved[level];
+	if (inner.notes) {
+		track(k, inner.level, inner.val, inner.eff);
+		if (!inner.same)
+			k->track.same = false;
+	}
+}
+
+/*
+ * A leaf or a hole: ptdump's note_page(). Every PTE is one, empty or
+ * not; a non-present entry that is neither a leaf nor empty (PGW_BAD)
+ * is neither noted nor descended by mm/pagewalk.c.
+ */
+static int kdump_visit(struct pgw_walk *w, const struct pgw_leaf *l)
+{
+	struct kdump *k = w->priv;
+
+	if (l->kind == PGW_NONE && l->level != PGW_PTE) {
+		note(k, l->addr, l->level, 0);
 		return 0;
 	}
-	effective(k, PGW_P4D, val);
-	if (kind == PGW_PRESENT) {
-		note(k, addr, PGW_P4D, val);
-		return 0;
-	}
-	return table_memo(k, PGW_PUD, val, addr, next);
-}
-
-static int walk_table(struct kdump *k, int level, u64 entry,
-		      unsigned long addr, unsigned long end)
-{
-	int shift = pgw_level_shift(level, pgtable_l5_enabled());
-	u64 *tbl = snapshot(k, level, entry);
-	int err = 0;
-
-	if (!tbl)
-		return -EFAULT;
-	do {
-		unsigned long next = entry_end(addr, end, shift);
-		u64 val = tbl[pgw_index(addr, level, pgtable_l5_enabled())];
-
-		if (level == PGW_PTE) {
-			effective(k, PGW_PTE, val);
-			note(k, addr, PGW_PTE, val);
-		} else if (level == PGW_P4D) {
-			err = p4d_entry(k, val, addr, next);
-		} else {
-			err = upper_entry(k, level, val, addr, next);
-		}
-		addr = next;
-	} while (!err && addr != end);
-	if (level <= PGW_PUD)
-		cond_resched();
-	return err;
-}
-
-static int walk_pgd(struct kdump *k, const pgd_t *pgd, unsigned long addr,
-		    unsigned long end)
-{
-	int err = 0;
-
-	do {
-		unsigned long next = pgd_addr_end(addr, end);
-		u64 val = pgd_val(READ_ONCE(pgd[pgd_index(addr)]));
-
-		/* init_mm has no LDT: see the top of this file. */
-		if (IS_ENABLED(CONFIG_MODIFY_LDT_SYSCALL) &&
-		    pgd_index(addr) == pgd_index(LDT_BASE_ADDR))
-			val = 0;
-		if (pgw_kernel_kind(PGW_PGD, val) == PGW_NONE) {
-			note(k, addr, PGW_PGD, 0);
-		} else {
-			effective(k, PGW_PGD, val);
-			if (pgtable_l5_enabled())
-				err = table_memo(k, PGW_P4D, val, addr, next);
-			else
-				err = p4d_entry(k, val, addr, next);
-		}
-		addr = next;
-	} while (!err && addr != end);
-	return err;
+	effective(k, l->level, l->val);
+	if (l->kind != PGW_BAD)
+		note(k, l->addr, l->level, l->val);
+	return 0;
 }
 
 /**
@@ -427,7 +356,12 @@ int pgw_kernel_dump(struct seq_file *m)
 
 	/* init_mm's user half is empty: one hole, as ptdump sees it. */
 	note(k, 0, PGW_PGD, 0);
-	err = walk_pgd(k, mm->pgd, GUARD_HOLE_END_ADDR, ~0UL);
+	k->w = (struct pgw_walk){
+		.mm = mm, .start = GUARD_HOLE_END_ADDR, .end = ~0UL,
+		.visit = kdump_visit, .enter = kdump_enter,
+		.leave = kdump_leave, .priv = k, .copy = k->tables,
+	};
+	err = pgw_walk_copied(&k->w);
 	/* ptdump's final flush: a note at 0, level -1. */
 	if (!err && k->level != -1)
 		end_run(k, 0);

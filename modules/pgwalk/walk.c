@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The descent: PGD -> P4D -> PUD -> PMD -> PTE over the VMAs of a user mm.
- * It is the one way down the tables: the records, the text, the totals and
- * the translation (xlate.c) are all clients of it, and every entry it reads
- * is classified by entry.c alone. It produces what /proc/PID/pagemap
+ * The descent: PGD -> P4D -> PUD -> PMD -> PTE. It is the one way down
+ * the tables: the records, the text, the totals, the translation (xlate.c)
+ * and the kernel dump (kdump.c) are all clients of it, and every entry it
+ * reads is classified by entry.c alone. It produces what /proc/PID/pagemap
  * produces for the same range, without walk_page_range() (not exported).
  * Why each step is safe is written down in Documentation/pgwalk.rst
  * ("Locking").
  *
- * Rules the caller keeps: mmap_read_lock(w->mm) held across each
- * pgw_walk_step(), w->start and w->end page aligned, inside the task size.
+ * It runs two ways, which differ only in where a table is read and what
+ * holds it still (the *_table() helpers), how an entry is judged
+ * (*_kind()) and what a leaf gives (records, or a visit):
+ *
+ * - live, over the VMAs of a user mm (pgw_walk_step()): mmap_read_lock
+ *   held across each step, w->start and w->end page aligned, inside the
+ *   task size; PTE tables and huge leaves are read under their locks;
+ * - copied (pgw_walk_copied()): each table is copied before it is read,
+ *   no VMAs, no locks, entries judged as ptdump's walk judges them.
  */
 #include <linux/delay.h>
 #include <linux/hugetlb.h>
@@ -23,6 +30,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
+#include <linux/uaccess.h>
 
 #include <mmtwin/compat.h>
 #include "internal.h"
@@ -59,12 +67,101 @@ static u64 *pm_slot(struct pgw_walk *w, unsigned long addr)
 	return w->pm + ((addr - w->pm_base) >> PAGE_SHIFT);
 }
 
-/* A table entry the descent goes through, for the translation. */
-static void through(struct pgw_walk *w, enum pgw_level level,
-		    unsigned long addr, u64 val)
+/*
+ * The table entry @val at @level is about to be gone through for
+ * [addr, end): 0 to go in, PGW_SKIP if the client passes over it.
+ */
+static int enter(struct pgw_walk *w, enum pgw_level level, unsigned long addr,
+		 unsigned long end, u64 val)
 {
-	if (w->table)
-		w->table(w, level, addr, val);
+	return w->enter ? w->enter(w, level, addr, end, val) : 0;
+}
+
+static void leave(struct pgw_walk *w, enum pgw_level level, int err)
+{
+	if (w->leave)
+		w->leave(w, level, err);
+}
+
+/*
+ * A copied walk reads a copy of each table: a page that was freed (and
+ * unmapped) under it gives -EFAULT from copy_from_kernel_nofault(), never
+ * a fault; pfn_valid() keeps a corrupt entry from naming a hole in the
+ * direct map.
+ */
+static void *copy_table(struct pgw_walk *w, enum pgw_level level, u64 val)
+{
+	phys_addr_t pa = val & PTE_PFN_MASK;
+
+	if (!pfn_valid(PHYS_PFN(pa)) ||
+	    copy_from_kernel_nofault(w->copy[level], __va(pa), PAGE_SIZE))
+		return NULL;
+	return w->copy[level];
+}
+
+/* Where each level's entry for @addr is read: the live table or a copy. */
+static pgd_t *pgd_table(struct pgw_walk *w, unsigned long addr)
+{
+	if (!w->copy)
+		return pgd_offset(w->mm, addr);
+	if (copy_from_kernel_nofault(w->copy[PGW_PGD], w->mm->pgd, PAGE_SIZE))
+		return NULL;
+	return (pgd_t *)w->copy[PGW_PGD] + pgd_index(addr);
+}
+
+/* With 4-level paging the P4D is folded: the PGD entry is its entry. */
+static p4d_t *p4d_table(struct pgw_walk *w, pgd_t *pgdp, unsigned long addr)
+{
+	p4d_t *table;
+
+	if (!w->copy || !pgtable_l5_enabled())
+		return p4d_offset(pgdp, addr);
+	table = copy_table(w, PGW_P4D, pgd_val(*pgdp));
+	return table ? table + p4d_index(addr) : NULL;
+}
+
+static pud_t *pud_table(struct pgw_walk *w, p4d_t p4d, unsigned long addr)
+{
+	pud_t *table;
+
+	if (!w->copy)
+		return pud_offset(&p4d, addr);
+	table = copy_table(w, PGW_PUD, p4d_val(p4d));
+	return table ? table + pud_index(addr) : NULL;
+}
+
+static pmd_t *pmd_table(struct pgw_walk *w, pud_t pud, unsigned long addr)
+{
+	pmd_t *table;
+
+	if (!w->copy)
+		return pmd_offset(&pud, addr);
+	table = copy_table(w, PGW_PMD, pud_val(pud));
+	return table ? table + pmd_index(addr) : NULL;
+}
+
+/*
+ * How an entry is judged: a live walk of a user mm by the kind its VMA
+ * gives it, a copied walk as mm/pagewalk.c judges entries for ptdump.
+ */
+static enum pgw_kind pgd_kind(struct pgw_walk *w, pgd_t pgd)
+{
+	return w->copy ? pgw_kernel_kind(PGW_PGD, pgd_val(pgd)) : pgw_pgd_kind(pgd);
+}
+
+static enum pgw_kind p4d_kind(struct pgw_walk *w, p4d_t p4d)
+{
+	return w->copy ? pgw_kernel_kind(PGW_P4D, p4d_val(p4d)) : pgw_p4d_kind(p4d);
+}
+
+static enum pgw_kind pud_kind(struct pgw_walk *w, pud_t pud)
+{
+	return w->copy ? pgw_kernel_kind(PGW_PUD, pud_val(pud)) : pgw_pud_kind(pud);
+}
+
+static enum pgw_kind pmd_kind(struct pgw_walk *w, pmd_t pmd)
+{
+	return w->copy ? pgw_kernel_kind(PGW_PMD, pmd_val(pmd)) : pgw_pmd_kind(pmd);
 }
 
 static int visit(struct pgw_walk *w, unsigned long addr, unsigned long end,
@@ -158,6 +255,18 @@ static __always_inline bool pfn_has_page(struct pgw_walk *w, unsigned long pfn)
 	return true;
 }
 
+/* The record bits a present PTE carries itself. */
+static __always_inline u64 pte_soft_bits(pte_t pte)
+{
+	u64 bits = 0;
+
+	if (pte_soft_dirty(pte))
+		bits |= PGW_PM_SOFT_DIRTY;
+	if (pte_uffd_wp(pte))
+		bits |= PGW_PM_UFFD_WP;
+	return bits;
+}
+
 /* PM_FILE and PM_MMAP_EXCLUSIVE come from the folio behind the entry. */
 static __always_inline u64 folio_bits(struct page *page, bool present)
 {
@@ -175,12 +284,8 @@ static __always_inline u64 folio_bits(struct page *page, bool present)
 static __always_inline u64 present_pte(struct pgw_walk *w, pte_t pte)
 {
 	unsigned long pfn = pte_pfn(pte);
-	u64 pme = PGW_PM_PRESENT | pfn;
+	u64 pme = PGW_PM_PRESENT | pfn | pte_soft_bits(pte);
 
-	if (pte_soft_dirty(pte))
-		pme |= PGW_PM_SOFT_DIRTY;
-	if (pte_uffd_wp(pte))
-		pme |= PGW_PM_UFFD_WP;
 	if (pte_special(pte) || !pfn_has_page(w, pfn)) {
 		w->totals.present_special++;
 		return pme;
@@ -217,14 +322,13 @@ static u64 swap_pte(struct pgw_walk *w, pte_t pte)
 }
 
 /*
- * The entries of one PTE table, PTL held. This loop is the walk's hot
- * path (512 times per table): the classifier is inline, the visitor is
- * only called when someone asks. A VM_PFNMAP VMA is read (the translation
- * shows what the MMU sees) but recorded as a hole, as walk_page_test()
- * makes pagemap skip it.
+ * The entries of one PTE table, PTL held, each classified and shown to
+ * the visitor. A VM_PFNMAP VMA is read (the translation shows what the
+ * MMU sees) but recorded as a hole, as walk_page_test() makes pagemap
+ * skip it.
  */
-static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
-		       unsigned long end)
+static int pte_entries_visited(struct pgw_walk *w, pte_t *ptep,
+			       unsigned long addr, unsigned long end)
 {
 	u64 *out = w->pm ? pm_slot(w, addr) : NULL;
 	int err = 0;
@@ -251,14 +355,126 @@ static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
 		if (out)
 			*out++ = pme;
 		w->totals.pages++;
-		if (w->visit) {
-			err = visit(w, addr, addr + PAGE_SIZE, PGW_PTE, kind,
-				    pte_val(pte), pme);
-			if (err)
-				break;
-		}
+		err = visit(w, addr, addr + PAGE_SIZE, PGW_PTE, kind,
+			    pte_val(pte), pme);
+		if (err)
+			break;
 	}
 	return err;
+}
+
+/* What the fast loop counted in one table, added to the totals once. */
+struct pte_tally {
+	unsigned long none, rss, special;
+};
+
+/*
+ * A PTE that is neither empty nor present with P set: PROT_NONE (NUMA
+ * hinting), or a swap-type entry. Rare; counted in the totals directly.
+ */
+static u64 odd_pte(struct pgw_walk *w, pte_t pte)
+{
+	enum pgw_kind kind = pgw_pte_kind(pte);
+
+	w->totals.kinds[kind]++;
+	if (kind == PGW_PROTNONE)
+		return present_pte(w, pte);
+	return swap_pte(w, pte);
+}
+
+/*
+ * A present PTE with P set, for the fast loop: its record (without the
+ * VMA's soft-dirty bit), counted in @t.
+ */
+static __always_inline u64 mapped_pte(struct pgw_walk *w, pte_t pte,
+				      struct pte_tally *t)
+{
+	unsigned long pfn = pte_pfn(pte);
+	u64 pme = PGW_PM_PRESENT | pfn | pte_soft_bits(pte);
+
+	if (unlikely(pte_special(pte)) || unlikely(!pfn_has_page(w, pfn))) {
+		t->special++;
+		return pme;
+	}
+	t->rss++;
+	return pme | folio_bits(pfn_to_page(pfn), true);
+}
+
+/* How many empty PTEs from @ptep[i] on, up to @n. */
+static __always_inline unsigned long none_run(pte_t *ptep, unsigned long i,
+					      unsigned long n)
+{
+	unsigned long j = i + 1;
+
+	while (j < n && pte_none(ptep_get(ptep + j)))
+		j++;
+	return j - i;
+}
+
+/*
+ * The entries of one PTE table, PTL held, when nobody looks at each:
+ * the walk's hot path, pagemap's reads run through it. No call per
+ * entry, one test for the common kinds (P set; empty, taken a run at a
+ * time), counts kept in registers; @out (records, or NULL for totals
+ * only) is a constant in each of the two copies the compiler makes.
+ */
+static __always_inline void pte_run(struct pgw_walk *w, pte_t *ptep,
+				    unsigned long addr, unsigned long n,
+				    u64 *out)
+{
+	struct pte_tally t = {};
+	unsigned long i = 0, run;
+	u64 sd = w->vma_sd;
+
+	while (i < n) {
+		pte_t pte = ptep_get(ptep + i);
+		u64 pme;
+
+		if (likely(pte_flags(pte) & _PAGE_PRESENT)) {
+			pme = mapped_pte(w, pte, &t);
+		} else if (pte_none(pte)) {
+			/* Sparse memory: whole runs of empty entries. */
+			run = none_run(ptep, i, n);
+			if (out)
+				memset64(out + i, sd, run);
+			if (unlikely(w->shmem))
+				w->totals.shmem_swap +=
+					shmem_swapped(w, addr + i * PAGE_SIZE,
+						      addr + (i + run) * PAGE_SIZE);
+			t.none += run;
+			i += run;
+			continue;
+		} else {
+			pme = odd_pte(w, pte);
+		}
+		if (out)
+			out[i] = pme | sd;
+		i++;
+	}
+	w->totals.kinds[PGW_NONE] += t.none;
+	w->totals.kinds[PGW_PRESENT] += t.rss + t.special;
+	w->totals.present += t.rss;
+	w->totals.present_special += t.special;
+	w->totals.pages += n;
+}
+
+/*
+ * Not inlined into the descent: there the loop's values were spilled to
+ * the stack around every entry; on its own, the loop keeps them in
+ * registers. One call per table.
+ */
+static noinline int pte_entries(struct pgw_walk *w, pte_t *ptep,
+				unsigned long addr, unsigned long end)
+{
+	unsigned long n = (end - addr) >> PAGE_SHIFT;
+
+	if (w->visit || w->pfnmap)
+		return pte_entries_visited(w, ptep, addr, end);
+	if (w->pm)
+		pte_run(w, ptep, addr, n, pm_slot(w, addr));
+	else
+		pte_run(w, ptep, addr, n, NULL);
+	return 0;
 }
 
 /*
@@ -269,7 +485,8 @@ static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
  * file-backed PTE table without the mmap lock and frees it (and its split
  * lock) with pte_free_defer(), an RCU callback: only a PMD read inside the
  * RCU section names a table that cannot be freed before we lock it. Every
- * descent to a PTE (the walk, the translation) comes through here.
+ * live descent to a PTE (the walk, the translation) comes through here;
+ * a copied one reads a copy (copied_ptes()).
  *
  * Return: what pte_entries() returned, or -EAGAIN if the PMD no longer
  * points to that table: the caller reads it again, as walk_pmd_range()
@@ -291,15 +508,87 @@ static int pte_table(struct pgw_walk *w, pmd_t *pmdp, unsigned long addr,
 	spin_lock(ptl);
 	if (unlikely(!pmd_same(pmdval, mmtwin_pmdp_get_lockless(pmdp))))
 		goto out_unlock;
-	through(w, PGW_PMD, addr, pmd_val(pmdval));
+	err = enter(w, PGW_PMD, addr, end, pmd_val(pmdval));
+	if (err)
+		goto out_unlock;
 	count_table(w, PGW_PTE, pmd_pfn(pmdval));
 	/* x86-64 has no highmem: a PTE table is always in the direct map. */
 	err = pte_entries(w, pte_offset_kernel(&pmdval, addr), addr, end);
+	leave(w, PGW_PMD, err);
 out_unlock:
 	spin_unlock(ptl);
 out_rcu:
 	rcu_read_unlock();
+	return err == PGW_SKIP ? 0 : err;
+}
+
+/* The end of the page at @addr, or @end; without wrapping past 0. */
+static unsigned long pte_step_end(unsigned long addr, unsigned long end)
+{
+	unsigned long boundary = (addr + PAGE_SIZE) & PAGE_MASK;
+
+	return boundary - 1 < end - 1 ? boundary : end;
+}
+
+/*
+ * A copied PTE table: every entry is visited, empty ones too, as ptdump
+ * notes each. No records: the entries may be the kernel's, which name no
+ * folio a record could describe. A copied walk may end at ~0UL, hence
+ * pte_step_end().
+ */
+static int copied_ptes(struct pgw_walk *w, pmd_t pmd, unsigned long addr,
+		       unsigned long end)
+{
+	unsigned long next;
+	pte_t *ptep;
+	int err;
+
+	err = enter(w, PGW_PMD, addr, end, pmd_val(pmd));
+	if (err)
+		return err == PGW_SKIP ? 0 : err;
+	ptep = copy_table(w, PGW_PTE, pmd_val(pmd));
+	if (!ptep) {
+		err = -EFAULT;
+		goto out;
+	}
+	count_table(w, PGW_PTE, pmd_pfn(pmd));
+	ptep += pte_index(addr);
+	do {
+		u64 val = pte_val(ptep_get(ptep));
+		enum pgw_kind kind = pgw_kernel_kind(PGW_PTE, val);
+
+		next = pte_step_end(addr, end);
+		w->totals.kinds[kind]++;
+		w->totals.pages++;
+		err = visit(w, addr, next, PGW_PTE, kind, val, 0);
+	} while (!err && (ptep++, addr = next) != end);
+out:
+	leave(w, PGW_PMD, err);
 	return err;
+}
+
+/* A huge leaf of a copied walk: no lock to re-check it under, no records. */
+static int copied_leaf(struct pgw_walk *w, enum pgw_level level, u64 val,
+		       unsigned long addr, unsigned long end)
+{
+	w->totals.pages += (end - addr) >> PAGE_SHIFT;
+	w->totals.kinds[PGW_PRESENT]++;
+	return visit(w, addr, end, level, PGW_PRESENT, val, 0);
+}
+
+/* The records of a PMD migration entry: never exclusive, never present. */
+static u64 pmd_swap_records(struct pgw_walk *w, u64 flags, u64 frame, u64 step,
+			    unsigned long addr, unsigned long n)
+{
+	unsigned long i;
+
+	if (w->pm) {
+		u64 *out = pm_slot(w, addr);
+
+		for (i = 0; i < n; i++)
+			out[i] = flags | ((frame + i * step) & PGW_PM_PFRAME_MASK);
+	}
+	return flags | (frame & PGW_PM_PFRAME_MASK);
 }
 
 /*
@@ -310,10 +599,11 @@ static u64 pmd_leaf_records(struct pgw_walk *w, pmd_t pmd, unsigned long addr,
 			    unsigned long end)
 {
 	unsigned int idx = (addr & ~PMD_MASK) >> PAGE_SHIFT;
-	u64 flags = w->vma_sd, frame, step, first = 0;
+	unsigned long n = (end - addr) >> PAGE_SHIFT, i;
+	u64 flags = w->vma_sd, frame, step;
 	struct folio *folio;
 	struct page *page;
-	unsigned long a;
+	int entire = 0;
 
 	if (pmd_present(pmd)) {
 		page = pmd_page(pmd);
@@ -339,19 +629,26 @@ static u64 pmd_leaf_records(struct pgw_walk *w, pmd_t pmd, unsigned long addr,
 	folio = page_folio(page);
 	if (!folio_test_anon(folio))
 		flags |= PGW_PM_FILE;
+	if (!(flags & PGW_PM_PRESENT))
+		return pmd_swap_records(w, flags, frame, step, addr, n);
 
-	for (a = addr; a < end; a += PAGE_SIZE, idx++, frame += step) {
-		u64 pme = flags | (frame & PGW_PM_PFRAME_MASK);
+	/*
+	 * Each page's mapcount, plus the folio's entire mapcount (read
+	 * once here), says whether it is exclusive, as
+	 * folio_precise_page_mapcount() does per page.
+	 */
+	entire = mmtwin_folio_entire_mapcount(folio);
+	page += idx;
+	if (w->pm) {
+		u64 *out = pm_slot(w, addr);
 
-		if ((flags & PGW_PM_PRESENT) &&
-		    mmtwin_precise_page_mapcount(folio, page + idx) == 1)
-			pme |= PGW_PM_EXCLUSIVE;
-		if (a == addr)
-			first = pme;
-		if (w->pm)
-			*pm_slot(w, a) = pme;
+		for (i = 0; i < n; i++)
+			out[i] = flags | ((frame + i) & PGW_PM_PFRAME_MASK) |
+				 (mmtwin_page_mapcount_plus(page + i, entire) == 1 ?
+				  PGW_PM_EXCLUSIVE : 0);
 	}
-	return first;
+	return flags | (frame & PGW_PM_PFRAME_MASK) |
+	       (mmtwin_page_mapcount_plus(page, entire) == 1 ? PGW_PM_EXCLUSIVE : 0);
 }
 
 /*
@@ -496,10 +793,12 @@ static int hugetlb_leaf(struct pgw_walk *w, pte_t *ptep, enum pgw_level level,
 static int pmd_range(struct pgw_walk *w, pud_t pudval, unsigned long addr,
 		     unsigned long end)
 {
-	pmd_t *pmdp = pmd_offset(&pudval, addr);
+	pmd_t *pmdp = pmd_table(w, pudval, addr);
 	unsigned long next;
 	int err = 0;
 
+	if (!pmdp)
+		return -EFAULT;
 	count_table(w, PGW_PMD, pud_pfn(pudval));
 	do {
 		pmd_t pmd;
@@ -512,12 +811,20 @@ static int pmd_range(struct pgw_walk *w, pud_t pudval, unsigned long addr,
 		}
 again:
 		pmd = mmtwin_pmdp_get_lockless(pmdp);
-		kind = pgw_pmd_kind(pmd);
+		kind = pmd_kind(w, pmd);
 		switch (kind) {
 		case PGW_TABLE:
-			err = pte_table(w, pmdp, addr, next);
+			if (w->copy)
+				err = copied_ptes(w, pmd, addr, next);
+			else
+				err = pte_table(w, pmdp, addr, next);
 			break;
 		case PGW_PRESENT:
+			if (w->copy) {
+				err = copied_leaf(w, PGW_PMD, pmd_val(pmd), addr, next);
+				break;
+			}
+			fallthrough;
 		case PGW_PROTNONE:
 		case PGW_MIGRATION:
 			err = huge_pmd(w, pmdp, pmd, kind, addr, next);
@@ -534,6 +841,9 @@ again:
 next:
 		if (err)
 			break;
+		/* A copied walk may cover terabytes of kernel space. */
+		if (w->copy)
+			cond_resched();
 	} while (pmdp++, addr = next, addr != end);
 	return err;
 }
@@ -577,10 +887,12 @@ static int huge_pud(struct pgw_walk *w, pud_t *pudp, pud_t seen,
 static int pud_range(struct pgw_walk *w, p4d_t p4dval, unsigned long addr,
 		     unsigned long end)
 {
-	pud_t *pudp = pud_offset(&p4dval, addr);
+	pud_t *pudp = pud_table(w, p4dval, addr);
 	unsigned long next;
 	int err = 0;
 
+	if (!pudp)
+		return -EFAULT;
 	count_table(w, PGW_PUD, p4d_pfn(p4dval));
 	do {
 		pud_t pud;
@@ -593,10 +905,15 @@ static int pud_range(struct pgw_walk *w, p4d_t p4dval, unsigned long addr,
 		}
 again:
 		pud = READ_ONCE(*pudp);
-		kind = pgw_pud_kind(pud);
+		kind = pud_kind(w, pud);
 		if (kind == PGW_TABLE) {
-			through(w, PGW_PUD, addr, pud_val(pud));
-			err = pmd_range(w, pud, addr, next);
+			err = enter(w, PGW_PUD, addr, next, pud_val(pud));
+			if (!err) {
+				err = pmd_range(w, pud, addr, next);
+				leave(w, PGW_PUD, err);
+			}
+		} else if (kind == PGW_PRESENT && w->copy) {
+			err = copied_leaf(w, PGW_PUD, pud_val(pud), addr, next);
 		} else if (kind == PGW_PRESENT) {
 			err = huge_pud(w, pudp, pud, addr, next);
 		} else {
@@ -607,6 +924,8 @@ again:
 			goto again;
 		}
 next:
+		if (err == PGW_SKIP)
+			err = 0;
 		if (err)
 			break;
 	} while (pudp++, addr = next, addr != end);
@@ -618,24 +937,33 @@ static int p4d_range(struct pgw_walk *w, pgd_t *pgdp, unsigned long addr,
 		     unsigned long end)
 {
 	enum pgw_level level = pgtable_l5_enabled() ? PGW_P4D : PGW_PGD;
-	p4d_t *p4dp = p4d_offset(pgdp, addr);
+	p4d_t *p4dp = p4d_table(w, pgdp, addr);
 	unsigned long next;
 	int err = 0;
 
+	if (!p4dp)
+		return -EFAULT;
 	/* A folded P4D is the PGD entry itself, not a table of its own. */
 	if (pgtable_l5_enabled())
 		count_table(w, PGW_P4D, pgd_pfn(*pgdp));
 	do {
 		p4d_t p4d = READ_ONCE(*p4dp);
-		enum pgw_kind kind = pgw_p4d_kind(p4d);
+		enum pgw_kind kind = p4d_kind(w, p4d);
 
 		next = p4d_addr_end(addr, end);
 		if (kind == PGW_TABLE) {
-			through(w, level, addr, p4d_val(p4d));
-			err = pud_range(w, p4d, addr, next);
+			err = enter(w, level, addr, next, p4d_val(p4d));
+			if (!err) {
+				err = pud_range(w, p4d, addr, next);
+				leave(w, level, err);
+			}
+		} else if (kind == PGW_PRESENT && w->copy) {
+			err = copied_leaf(w, level, p4d_val(p4d), addr, next);
 		} else {
 			err = hole(w, addr, next, level, kind, p4d_val(p4d));
 		}
+		if (err == PGW_SKIP)
+			err = 0;
 		if (err)
 			break;
 	} while (p4dp++, addr = next, addr != end);
@@ -644,22 +972,31 @@ static int p4d_range(struct pgw_walk *w, pgd_t *pgdp, unsigned long addr,
 
 static int pgd_range(struct pgw_walk *w, unsigned long addr, unsigned long end)
 {
-	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	pgd_t *pgdp = pgd_table(w, addr);
 	unsigned long next;
 	int err = 0;
 
+	if (!pgdp)
+		return -EFAULT;
 	do {
 		pgd_t pgd = READ_ONCE(*pgdp);
-		enum pgw_kind kind = pgw_pgd_kind(pgd);
+		enum pgw_kind kind = pgd_kind(w, pgd);
 
 		next = pgd_addr_end(addr, end);
 		if (kind != PGW_TABLE) {
 			err = hole(w, addr, next, PGW_PGD, kind, pgd_val(pgd));
-		} else {
-			if (pgtable_l5_enabled())
-				through(w, PGW_PGD, addr, pgd_val(pgd));
+		} else if (!pgtable_l5_enabled()) {
+			/* The folded P4D level enters and leaves this entry. */
 			err = p4d_range(w, pgdp, addr, next);
+		} else {
+			err = enter(w, PGW_PGD, addr, next, pgd_val(pgd));
+			if (!err) {
+				err = p4d_range(w, pgdp, addr, next);
+				leave(w, PGW_PGD, err);
+			}
 		}
+		if (err == PGW_SKIP)
+			err = 0;
 		if (err)
 			break;
 	} while (pgdp++, addr = next, addr != end);
@@ -807,6 +1144,37 @@ int pgw_walk_range(struct pgw_walk *w)
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_walk_range);
+
+/**
+ * pgw_walk_copied - the descent over copies of w->mm's tables
+ * @w: the walk of [w->start, w->end); @copy set, @pm NULL; begun here
+ *
+ * For the kernel's own tables (kdump.c), which a module can neither lock
+ * nor trust to stay: each table is copied before it is read (see
+ * copy_table()), there are no VMAs, and entries are judged by
+ * pgw_kernel_kind(). Leaves and holes go to @visit, every PTE included;
+ * there are no records. @w->end may be ~0UL, the top of the space.
+ *
+ * Context: may sleep.
+ * Return: 0, -EFAULT if a table could not be read, or what a hook
+ * returned first that was not 0 or PGW_SKIP.
+ */
+int pgw_walk_copied(struct pgw_walk *w)
+{
+	u64 t0 = ktime_get_ns();
+	int err;
+
+	if (WARN_ON_ONCE(!w->copy || w->pm || w->start >= w->end))
+		return -EINVAL;
+	pgw_walk_begin(w);
+	enter_vma(w, NULL);
+	err = pgd_range(w, w->start, w->end);
+	if (!err)
+		w->addr = w->end;
+	w->totals.ns += ktime_get_ns() - t0;
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(pgw_walk_copied);
 
 /**
  * pgw_get_mm - the mm of the process a struct pid names, with a reference

@@ -31,10 +31,11 @@ static void step(struct pgw_xlate *x, enum pgw_level level, u64 val,
 	s->kind = kind;
 }
 
-static void through_table(struct pgw_walk *w, enum pgw_level level,
-			  unsigned long addr, u64 val)
+static int through_table(struct pgw_walk *w, enum pgw_level level,
+			 unsigned long addr, unsigned long end, u64 val)
 {
 	step(w->priv, level, val, PGW_TABLE);
+	return 0;
 }
 
 /* The frame a present leaf maps, and its size. */
@@ -85,7 +86,7 @@ static int at_leaf(struct pgw_walk *w, const struct pgw_leaf *l)
 int pgw_translate(struct mm_struct *mm, unsigned long addr, struct pgw_xlate *x)
 {
 	struct pgw_walk w = {
-		.mm = mm, .visit = at_leaf, .table = through_table, .priv = x,
+		.mm = mm, .visit = at_leaf, .enter = through_table, .priv = x,
 	};
 	struct vm_area_struct *vma;
 

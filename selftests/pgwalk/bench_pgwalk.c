@@ -8,8 +8,9 @@
  * PMD-mapped), sparse anonymous (one page in 64 touched) and a shared file
  * (tmpfs, read in). Prints one "mmtwin-bench:" line per mapping: ns per
  * page of each, the ratio twin / pagemap of the best reads and the median
- * of the paired ratios. Exits 1 if a record differs or a setup step fails,
- * 4 if the twin is not there.
+ * and quartiles of the paired ratios (the host's load shows in their
+ * spread), after one line with the conditions of the run.
+ * Exits 1 if a record differs or a setup step fails.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,7 +29,7 @@
 #define DIR	"/sys/kernel/debug/mmtwin/pgwalk"
 #define SIZE	(1UL << 30)
 #define HPAGE	(2UL << 20)
-#define REPS	21
+#define REPS	41
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
@@ -200,9 +202,10 @@ static int run(enum kind kind, uint64_t *a, uint64_t *b)
 		printf("mmtwin-bench: pgwalk %s: a read came up short\n", name);
 		goto out;
 	}
-	printf("mmtwin-bench: pgwalk %-6s 1GiB pages=%zu pagemap_ns_per_page=%.2f twin_ns_per_page=%.2f ratio_best=%.3f ratio_median=%.3f mismatches=%zu\n",
+	printf("mmtwin-bench: pgwalk %-6s 1GiB pages=%zu pagemap_ns_per_page=%.2f twin_ns_per_page=%.2f ratio_best=%.3f ratio_median=%.3f ratio_quartiles=%.3f-%.3f mismatches=%zu\n",
 	       name, n, (double)r.best_k / n, (double)r.best_t / n,
-	       (double)r.best_t / r.best_k, r.ratios[REPS / 2], r.mismatches);
+	       (double)r.best_t / r.best_k, r.ratios[REPS / 2],
+	       r.ratios[REPS / 4], r.ratios[3 * REPS / 4], r.mismatches);
 	ret = r.mismatches ? 1 : 0;
 out:
 	if (raw)
@@ -210,6 +213,17 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return ret;
+}
+
+/* What the numbers below were measured under, so they can be compared. */
+static void print_conditions(void)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		snprintf(u.release, sizeof(u.release), "?");
+	printf("mmtwin-bench: pgwalk conditions: kernel=%s cpus=%ld size=%luMiB reps=%d lock=per-2MiB(both) first=alternating records=compared-every-pair thp=asserted-pmd-mapped\n",
+	       u.release, sysconf(_SC_NPROCESSORS_ONLN), SIZE >> 20, REPS);
 }
 
 int main(void)
@@ -223,6 +237,7 @@ int main(void)
 	}
 	if (!a || !b)
 		return 1;
+	print_conditions();
 	for (int k = DENSE_4K; k <= FILE_SHARED; k++)
 		fail |= run(k, a, b);
 	return fail;
