@@ -42,6 +42,35 @@ bt_run()
 	sed 's/^/# /' "$out"
 }
 
+# kernel_pressure: shell lines (for $work) that make the kernel's own
+# reclaim run: 2 MiB huge pages asked for until none is left (the last
+# allocations wake kswapd, then reclaim directly, order 9, after
+# compaction fails), then all given back, after which kswapd sleeps. A
+# 64 MiB tmpfs file of zeros gives reclaim something to swap out (to zram:
+# same-filled pages cost no memory). __GFP_RETRY_MAYFAIL never calls the
+# OOM killer, and the window with no free memory ends as the pool is
+# emptied.
+kernel_pressure()
+{
+	cat <<'EOS'
+H=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+mkdir -p /tmp/bt-tmpfs && mount -t tmpfs -o size=128m bt /tmp/bt-tmpfs
+dd if=/dev/zero of=/tmp/bt-tmpfs/cushion bs=1M count=64 2>/dev/null
+echo 1000000 >$H
+echo "# kernel: $(cat $H) huge pages before the allocator gave up"
+echo 0 >$H
+rm -f /tmp/bt-tmpfs/cushion
+umount /tmp/bt-tmpfs
+sleep 2
+EOS
+}
+
+# twin_managed: the pages of the reclaimer twin's zones.
+twin_managed()
+{
+	awk '$1 == "zone" { s += $7 } END { print s + 0 }' /sys/kernel/debug/mmtwin/reclaim/stats
+}
+
 n=0 fails=0
 check()
 {
