@@ -3,7 +3,8 @@
 # tools/bpftrace/directreclaim.bt times direct reclaim on both sides: the
 # twin with its kswapd off fills a file group of 1.5 times its pages (its
 # allocations reclaim for themselves, order 0), the kernel is asked for
-# more huge pages than it has (order-9 allocations reclaim directly).
+# more huge pages than one of its nodes has above a raised min watermark
+# (order-9 allocations reclaim directly).
 . "$(dirname "$0")/bt_lib.sh"
 bt_require 8
 bt_load mmtwin_reclaim

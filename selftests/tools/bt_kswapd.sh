@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # tools/bpftrace/kswapd.bt times each kswapd from wake to sleep: the
 # twin's, woken by a file group of 1.5 times its pages, and the kernel's,
-# woken by huge page allocations that exhaust memory and asleep once the
+# woken by huge page allocations that exhaust a node and asleep once the
 # pages are given back.
 . "$(dirname "$0")/bt_lib.sh"
 bt_require 8

@@ -10,7 +10,7 @@ B=/sys/kernel/debug/mmtwin/buddy
 out=/tmp/compare.$$
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..16"
 n=0 fails=0
 ok()
 {
@@ -176,15 +176,6 @@ sed 's/^/# /' $out
 	grep -q '^=== zones' $out
 ok $? "a twin not loaded is reported and its section skipped"
 echo "free cmp" >$S/control && echo "free cmpk" >$S/control && echo "destroy cmp_slab" >$S/control
-rmmod mmtwin_slub
-"$C" --section slabinfo,pressure >$out
-rc=$?
-modprobe mmtwin_slub
-sed 's/^/# /' $out
-[ $rc = 0 ] && grep -q '^skipped slabinfo: /sys/kernel/debug/mmtwin/slub/slabinfo: No such file or directory$' $out &&
-	! grep -q '^=== slabinfo' $out && grep -q '^=== pressure' $out
-ok $? "without mmtwin_slub: slabinfo reported and skipped"
-
 echo free_all >$B/control
 rm -f $out $out.json $out.watch /tmp/cmp.got /tmp/cmp.want
 [ $fails -eq 0 ]
