@@ -46,10 +46,11 @@ bt_run()
 # reclaim run on one node, touching little memory (each page the guest
 # touches is the host's too, and Debian's kernel zeroes each page it hands
 # out, init_on_alloc). min_free_kbytes is raised until the node with the
-# smallest share of free pages has 192 MiB above its min watermark (every
+# smallest share of free pages has 128 MiB above its min watermark (every
 # other node has more, so the rest of the system still allocates without
-# reclaiming for itself); then 2 MiB huge pages are asked of that node 16
-# at a time until it has no more: they take the headroom (waking its
+# reclaiming for itself); then 2 MiB huge pages are asked of that node one
+# write each (a write allocating 16 still gave a soft lockup report on a
+# busy host) until it has no more: they take the headroom (waking its
 # kswapd below low), then reclaim directly, order 9, after compaction
 # fails. The old value and the pages are given back, and kswapd sleeps.
 # A 64 MiB tmpfs file of zeros gives reclaim something to swap out (to
@@ -65,7 +66,7 @@ M=/proc/sys/vm/min_free_kbytes
 mkdir -p /tmp/bt-tmpfs && mount -t tmpfs -o size=128m bt /tmp/bt-tmpfs
 dd if=/dev/zero of=/tmp/bt-tmpfs/cushion bs=1M count=64 2>/dev/null
 old=$(cat $M)
-set -- $(awk -v head=$((192 * 256)) '
+set -- $(awk -v head=$((128 * 256)) '
 	/^Node/ { n = $2 + 0 }
 	$1 == "pages" && $2 == "free" { f[n] += $3 }
 	$1 == "managed" { m[n] += $2; all += $2 }
@@ -80,9 +81,9 @@ N=/sys/devices/system/node/node$node/hugepages/hugepages-2048kB/nr_hugepages
 [ "$raise" -gt "$old" ] && echo $raise >$M
 got=0
 while :; do
-	echo $((got + 16)) >$N
-	now=$(cat $N)
-	[ "$now" -ge $((got + 16)) ] || break
+	echo $((got + 1)) >$N
+	read -r now <$N
+	[ "$now" -gt $got ] || break
 	got=$now
 done
 echo $old >$M
