@@ -42,6 +42,65 @@ bt_run()
 	sed 's/^/# /' "$out"
 }
 
+# kernel_pressure: shell lines (for $work) that make the kernel's own
+# reclaim run on one node, touching little memory (each page the guest
+# touches is the host's too, and Debian's kernel zeroes each page it hands
+# out, init_on_alloc). min_free_kbytes is raised until the node with the
+# smallest share of free pages has 128 MiB above its min watermark (every
+# other node has more, so the rest of the system still allocates without
+# reclaiming for itself); then 2 MiB huge pages are asked of that node one
+# write each (a write allocating 16 still gave a soft lockup report on a
+# busy host) until it has no more: they take the headroom (waking its
+# kswapd below low), then reclaim directly, order 9, after compaction
+# fails. The old value and the pages are given back, and kswapd sleeps.
+# A 64 MiB tmpfs file of zeros gives reclaim something to swap out (to
+# zram: same-filled pages cost no memory); __GFP_RETRY_MAYFAIL never calls
+# the OOM killer. (Asking for all of memory instead touched gigabytes,
+# and one write zeroing them gave a soft lockup report on Debian's kernel;
+# raising min_free_kbytes by the total free left the fuller node below
+# min, and the OOM killer took bpftrace.)
+kernel_pressure()
+{
+	cat <<'EOS'
+M=/proc/sys/vm/min_free_kbytes
+mkdir -p /tmp/bt-tmpfs && mount -t tmpfs -o size=128m bt /tmp/bt-tmpfs
+dd if=/dev/zero of=/tmp/bt-tmpfs/cushion bs=1M count=64 2>/dev/null
+old=$(cat $M)
+set -- $(awk -v head=$((128 * 256)) '
+	/^Node/ { n = $2 + 0 }
+	$1 == "pages" && $2 == "free" { f[n] += $3 }
+	$1 == "managed" { m[n] += $2; all += $2 }
+	END {
+		for (i in m)
+			if (m[i] && (t == "" || f[i] / m[i] < f[t] / m[t]))
+				t = i
+		printf "%d %d\n", t, (f[t] - head) * all / m[t] * 4
+	}' /proc/zoneinfo)
+node=$1 raise=$2
+N=/sys/devices/system/node/node$node/hugepages/hugepages-2048kB/nr_hugepages
+[ "$raise" -gt "$old" ] && echo $raise >$M
+got=0
+while :; do
+	echo $((got + 1)) >$N
+	read -r now <$N
+	[ "$now" -gt $got ] || break
+	got=$now
+done
+echo $old >$M
+echo "# kernel: $now huge pages on node $node before the allocator gave up"
+echo 0 >$N
+rm -f /tmp/bt-tmpfs/cushion
+umount /tmp/bt-tmpfs
+sleep 2
+EOS
+}
+
+# twin_managed: the pages of the reclaimer twin's zones.
+twin_managed()
+{
+	awk '$1 == "zone" { s += $7 } END { print s + 0 }' /sys/kernel/debug/mmtwin/reclaim/stats
+}
+
 n=0 fails=0
 check()
 {

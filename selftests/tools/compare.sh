@@ -10,7 +10,7 @@ B=/sys/kernel/debug/mmtwin/buddy
 out=/tmp/compare.$$
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..16"
 n=0 fails=0
 ok()
 {
@@ -23,21 +23,28 @@ ok()
 	fi
 }
 
-for m in mmtwin_buddy mmtwin_pgwalk; do
+S=/sys/kernel/debug/mmtwin/slub
+R=/sys/kernel/debug/mmtwin/reclaim
+for m in mmtwin_buddy mmtwin_pgwalk mmtwin_slub mmtwin_reclaim; do
 	modprobe $m || { echo "not ok 1 modprobe $m failed"; exit 1; }
 done
 echo "alloc cmp_a 4 9 movable" >$B/control &&
 	echo "alloc cmp_b 100 0 unmovable" >$B/control &&
-	echo drain >$B/control || { echo "not ok 1 twin allocations failed"; exit 1; }
+	echo drain >$B/control &&
+	echo "create cmp_slab 200" >$S/control &&
+	echo "alloc cmp cmp_slab 50" >$S/control &&
+	echo "kmalloc cmpk 64 300" >$S/control || { echo "not ok 1 twin allocations failed"; exit 1; }
 
 sleep 300 &
 pid=$!
 sleep 1
 pgfree() { awk '/^pgfree / { print $2 }' /proc/vmstat; }
-before=$(pgfree)
+pgscan() { awk '/^pgscan_kswapd / { print $2 }' /proc/vmstat; }
+psi_total() { awk '/^some / { sub("total=", "", $5); print $5 }' /proc/pressure/memory; }
+before=$(pgfree) scan_before=$(pgscan) psi_before=$(psi_total)
 "$C" --pid $pid >$out
 rc=$?
-after=$(pgfree)
+after=$(pgfree) scan_after=$(pgscan) psi_after=$(psi_total)
 sed 's/^/# /' $out
 [ $rc = 0 ] && grep -q '^twins loaded:.* buddy' $out && grep -q '^twins loaded:.* pgwalk' $out
 ok $? "exits 0 and lists the loaded twins"
@@ -98,22 +105,67 @@ awk '/^=== pgwalk/ { on = 1 } on && /^(Rss|VmPTE|Swap|AnonHugePages) kB/' $out >
 	grep -q "^VmPTE kB *$(awk '/^VmPTE:/ { print $2 }' /proc/$pid/status) " /tmp/cmp.got
 ok $? "pgwalk: totals of pid $pid equal status and smaps_rollup"
 
-# 6. --json: one document with the sections and nothing skipped.
+# 6. slabinfo: the twin's caches as its slabinfo says (name and the seven
+# numbers), and the kernel's geometry of kmalloc-64 as /proc/slabinfo's.
+slab_numbers() { awk 'NR > 2 { print $1, $2, $3, $4, $5, $6, $14, $15 }' "$1"; }
+section_rows slabinfo twin >/tmp/cmp.got
+slab_numbers $S/slabinfo >/tmp/cmp.want
+cmp -s /tmp/cmp.got /tmp/cmp.want && [ -n "$(awk '$1 == "cmp_slab" && $2 >= 50' /tmp/cmp.got)" ] &&
+	[ -n "$(awk '$1 == "kmalloc-64" && $2 >= 300' /tmp/cmp.got)" ]
+ok $? "slabinfo: the twin's rows are its slabinfo (cmp_slab, kmalloc-64 in use)"
+diff /tmp/cmp.want /tmp/cmp.got | sed 's/^/# /'
+section_rows slabinfo kernel | awk '$1 == "kmalloc-64" { print $4, $5, $6 }' >/tmp/cmp.got
+awk '$1 == "kmalloc-64" { print $4, $5, $6 }' /proc/slabinfo >/tmp/cmp.want
+cmp -s /tmp/cmp.got /tmp/cmp.want && [ -s /tmp/cmp.want ] &&
+	section_rows slabinfo kernel | grep -q '^cmp_slab - - - '
+ok $? "slabinfo: the kernel's kmalloc-64 geometry; no kernel cmp_slab"
+
+# 7. reclaim: the twin's counters (its vmstat and the buddy's allocstall),
+# the kernel's pgscan_kswapd read between two reads of /proc/vmstat.
+awk '/^=== reclaim:/ { on = 1; next } on && /^$/ { on = 0 }
+	on && NF == 3 && $1 ~ /^[a-z_0-9]+$/ { v = $3; sub(/\*$/, "", v); print $1, v }' $out >/tmp/cmp.got
+{ cat $R/vmstat; grep '^allocstall_' $B/vmstat; } >/tmp/cmp.want
+cmp -s /tmp/cmp.got /tmp/cmp.want && grep -q '^pageoutrun ' /tmp/cmp.got
+ok $? "reclaim: the twin's counters"
+diff /tmp/cmp.want /tmp/cmp.got | sed 's/^/# /'
+shown=$(awk '/^pgscan_kswapd / { print $2 }' $out)
+[ -n "$shown" ] && [ "$shown" -ge "$scan_before" ] && [ "$shown" -le "$scan_after" ]
+ok $? "reclaim: the kernel's pgscan_kswapd, read between $scan_before and $scan_after"
+
+# 8. pressure: both lines of both sides; the kernel's "some" total read
+# between two reads of /proc/pressure/memory (CONFIG_PSI is on in both
+# kernels: a missing file here is a failure).
+awk '/^=== pressure:/ { on = 1; next } on && /^$/ { on = 0 } on' $out >/tmp/cmp.got
+shown=$(awk '/^some kernel/ { print $6 }' /tmp/cmp.got)
+[ -n "$shown" ] && [ "$shown" -ge "$psi_before" ] && [ "$shown" -le "$psi_after" ] &&
+	grep -q '^full kernel ' /tmp/cmp.got &&
+	[ "$(grep -Ec '^ +twin +[0-9]+\.[0-9][0-9]\*? ' /tmp/cmp.got)" = 2 ]
+ok $? "pressure: kernel (some total between $psi_before and $psi_after) and twin"
+
+# 9. --json: one document with the sections and nothing skipped.
 "$C" --pid $pid --json >$out.json
 rc=$?
 [ $rc = 0 ] && grep -q '^{"twins": \[' $out.json && grep -q '"section": "zones"' $out.json &&
-	grep -q '"section": "pgwalk"' $out.json && grep -q '"skipped": \[\]}$' $out.json
+	grep -q '"section": "pgwalk"' $out.json && grep -q '"section": "slabinfo"' $out.json &&
+	grep -q '"section": "reclaim"' $out.json && grep -q '"section": "pressure"' $out.json &&
+	grep -q '"skipped": \[\]}$' $out.json
 ok $? "--json: every section, nothing skipped"
 
-# 7. --watch: one line per twin zone and side per sample.
+# 10. --watch: one line per twin zone and side per sample.
 "$C" --watch 0.5 --count 3 >$out.watch
 zones=$(grep -c '^Node' $B/buddyinfo)
 [ "$(grep -c ' twin ' $out.watch)" = $((3 * zones)) ] &&
 	[ "$(grep -c ' kernel ' $out.watch)" = $((3 * zones)) ]
 ok $? "--watch 0.5 --count 3: 3 samples of $zones zones, both sides"
 sed 's/^/# /' $out.watch
+"$C" --watch 0.5 --count 2 --section reclaim >$out.watch
+rows=$(wc -l <$R/vmstat)
+[ "$(grep -c ' twin pgscan_kswapd ' $out.watch)" = 2 ] &&
+	[ "$(grep -c ' kernel pgscan_kswapd ' $out.watch)" = 2 ] &&
+	[ "$(grep -c ' twin ' $out.watch)" -ge $((2 * rows)) ]
+ok $? "--watch 0.5 --count 2 --section reclaim: 2 samples of the counters, both sides"
 
-# 8. Without mmtwin_pgwalk: reported and skipped, exit 0.
+# 11. Without mmtwin_pgwalk: reported and skipped, exit 0.
 kill $pid
 rmmod mmtwin_pgwalk
 "$C" --section pgwalk,zones --pid 1 >$out
@@ -123,7 +175,7 @@ sed 's/^/# /' $out
 [ $rc = 0 ] && grep -q '^skipped pgwalk: /sys/kernel/debug/mmtwin/pgwalk/request: No such file or directory$' $out &&
 	grep -q '^=== zones' $out
 ok $? "a twin not loaded is reported and its section skipped"
-
+echo "free cmp" >$S/control && echo "free cmpk" >$S/control && echo "destroy cmp_slab" >$S/control
 echo free_all >$B/control
 rm -f $out $out.json $out.watch /tmp/cmp.got /tmp/cmp.want
 [ $fails -eq 0 ]

@@ -34,6 +34,7 @@ struct section {
 	const char *help;
 	bool needs_pid;		/* shown by default only with --pid */
 	int (*fill)(const struct ctx *c, struct table *t);
+	bool watchable;		/* one-word keys: --watch --section NAME */
 };
 
 extern const struct section sections[];

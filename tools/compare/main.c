@@ -4,13 +4,15 @@
  * only (plus the pgwalk request it writes for --pid).
  *
  *   mmtwin-compare [--section NAMES] [--pid PID] [--all] [--json]
- *   mmtwin-compare --watch SECONDS [--count N] [--json]
+ *   mmtwin-compare --watch SECONDS [--section NAME] [--count N] [--json]
  *
  * Text (default): one table per section, the kernel's line above the
  * twin's, a '*' after each twin value that differs from the kernel's.
  * --json: the same tables as one JSON document. --watch: every SECONDS,
  * one line per zone and side (free pages, min/low/high watermarks and
- * free blocks per order), or one JSON object per sample with --json.
+ * free blocks per order), or with --section NAME one line per row and
+ * side of that section ("time side key values"); one JSON object per
+ * sample with --json.
  * A file that cannot be read is reported ("skipped ...") and its section
  * left out; the exit status is 1 only when nothing at all could be read.
  *
@@ -37,7 +39,7 @@ static void usage(FILE *f, int status)
 	int i;
 
 	fputs("Usage: mmtwin-compare [--section NAMES] [--pid PID] [--all] [--json]\n"
-	      "       mmtwin-compare --watch SECONDS [--count N] [--json]\n"
+	      "       mmtwin-compare --watch SECONDS [--section NAME] [--count N] [--json]\n"
 	      "options: --proc DIR, --debugfs DIR (default /proc, /sys/kernel/debug)\n"
 	      "sections:\n", f);
 	for (i = 0; i < nr_sections; i++)
@@ -221,6 +223,68 @@ static int sample(const struct ctx *c, const struct options *o, double now)
 	return n;
 }
 
+/* The section --watch --section NAME samples, or NULL (usage error). */
+static const struct section *watched_section(const char *only)
+{
+	int i;
+
+	for (i = 0; i < nr_sections; i++)
+		if (!strcmp(only, sections[i].name) && sections[i].watchable)
+			return &sections[i];
+	return NULL;
+}
+
+/* One sample of @sec: a line per row and side, "time side key values". */
+static void sample_section(const struct ctx *c, const struct options *o,
+			   const struct section *sec, double now, bool header)
+{
+	static const char * const side_name[] = { "kernel", "twin" };
+	struct table t;
+	int i, s, k, n = 0;
+
+	table_init(&t, sec->name, sec->name);
+	if (sec->fill(c, &t)) {
+		if (o->fmt == JSON)
+			printf("{\"time\": %.2f, \"section\": \"%s\", \"rows\": []}\n",
+			       now, sec->name);
+		table_free(&t);
+		return;
+	}
+	if (header && o->fmt == TEXT) {
+		fputs("# time side key", stdout);
+		for (k = 0; k < t.ncols; k++)
+			printf(" %s", t.cols[k]);
+		putchar('\n');
+	}
+	if (o->fmt == JSON)
+		printf("{\"time\": %.2f, \"section\": \"%s\", \"rows\": [", now,
+		       sec->name);
+	for (i = 0; i < t.nrows; i++) {
+		const struct row *r = &t.rows[i];
+
+		for (s = 0; s < NR_SIDES; s++) {
+			if (!r->has[s] || !row_shown(&t, r))
+				continue;
+			if (o->fmt == JSON) {
+				printf("%s{\"side\": \"%s\", \"key\": ", n++ ? ", " : "",
+				       side_name[s]);
+				json_string(stdout, r->key);
+				fputs(", \"values\": [", stdout);
+			} else {
+				printf("%.2f %s %s", now, side_name[s], r->key);
+			}
+			for (k = 0; k < t.ncols; k++) {
+				fputs(o->fmt == JSON ? (k ? ", " : "") : " ", stdout);
+				print_value(stdout, &t, k, r->v[s][k], 0);
+			}
+			fputs(o->fmt == JSON ? "]}" : "\n", stdout);
+		}
+	}
+	if (o->fmt == JSON)
+		fputs("]}\n", stdout);
+	table_free(&t);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -231,13 +295,26 @@ static double now_s(void)
 
 static int watch(const struct ctx *c, const struct options *o)
 {
+	const struct section *sec = NULL;
 	double t0 = now_s(), next = t0;
 	struct timespec ts;
 	long i;
 	int k;
 
+	if (o->only) {
+		sec = watched_section(o->only);
+		if (!sec) {
+			fputs("mmtwin-compare: samples are of the zones, or of one section of:",
+			      stderr);
+			for (k = 0; k < nr_sections; k++)
+				if (sections[k].watchable)
+					fprintf(stderr, " %s", sections[k].name);
+			fputc('\n', stderr);
+			return 2;
+		}
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (o->fmt == TEXT) {
+	if (o->fmt == TEXT && !sec) {
 		fputs("# time side node zone free min low high", stdout);
 		for (k = 0; k < MAX_ORDERS; k++)
 			printf(" o%d", k);
@@ -246,7 +323,10 @@ static int watch(const struct ctx *c, const struct options *o)
 	for (i = 0; !o->count || i < o->count; i++) {
 		double wait;
 
-		sample(c, o, now_s() - t0);
+		if (sec)
+			sample_section(c, o, sec, now_s() - t0, i == 0);
+		else
+			sample(c, o, now_s() - t0);
 		/* Report unreadable files once, as comments. */
 		if (i == 0 && nr_skipped() && o->fmt == TEXT)
 			skipped_text(stdout, "# ");

@@ -463,23 +463,179 @@ static int pgwalk_fill(const struct ctx *c, struct table *t)
 }
 
 /*
- * The sections, in the order they print. A new twin adds its own here
- * (slabinfo for slub, reclaim pressure for the reclaimer), reading its
- * debugfs directory next to the kernel's file of the same format.
+ * /proc/slabinfo 2.1: "name active num objsize perslab pages : tunables
+ * l b s : slabdata active_slabs num_slabs sharedavail", one a cache.
+ */
+static void parse_slabinfo(const char *text, enum side s, struct table *t)
+{
+	char *copy = strdup(text), *p = copy, *line;
+	char name[KEY_LEN];
+	long long v[7];
+	int c;
+
+	while (copy && (line = next_line(&p))) {
+		if (sscanf(line, "%63s %lld %lld %lld %lld %lld : tunables %*d %*d %*d : slabdata %lld %lld",
+			   name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) != 8)
+			continue;
+		for (c = 0; c < 7; c++)
+			table_set(t, name, s, c, v[c]);
+	}
+	free(copy);
+}
+
+/*
+ * The twin's caches, in its order, each next to the kernel's cache of the
+ * same name (kmalloc-64 and kmalloc-64, or a test cache made on both
+ * sides); --all adds the caches only the kernel has.
+ */
+static int slabinfo_fill(const struct ctx *c, struct table *t)
+{
+	static const char * const cols[] = {
+		"active_objs", "num_objs", "objsize", "objperslab",
+		"pagesperslab", "active_slabs", "num_slabs",
+	};
+	char *text[NR_SIDES];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cols); i++)
+		table_col(t, cols[i]);
+	if (read_pair(c, t, "slabinfo", "mmtwin/slub/slabinfo", text))
+		return -1;
+	if (!text[TWIN]) {
+		free(text[KERNEL]);
+		return -1;
+	}
+	parse_slabinfo(text[TWIN], TWIN, t);
+	if (text[KERNEL])
+		parse_slabinfo(text[KERNEL], KERNEL, t);
+	free(text[KERNEL]);
+	free(text[TWIN]);
+	return 0;
+}
+
+/*
+ * The reclaim events the reclaimer twin counts, with the kernel's
+ * /proc/vmstat names, and the direct reclaim entries (allocstall_<zone>)
+ * the buddy twin counts for it.
+ */
+static int reclaim_fill(const struct ctx *c, struct table *t)
+{
+	char path[PATH_LEN], *text[NR_SIDES], *buddy, *copy, *p, *line;
+	char name[KEY_LEN];
+	long long v;
+
+	table_col(t, "value");
+	if (read_pair(c, t, "vmstat", "mmtwin/reclaim/vmstat", text))
+		return -1;
+	if (!text[TWIN]) {
+		free(text[KERNEL]);
+		return -1;
+	}
+	parse_pairs(text[TWIN], TWIN, t, NULL);
+	path_join(path, sizeof(path), c->roots.debugfs, "mmtwin/buddy/vmstat");
+	buddy = read_file(t->section, path);
+	copy = p = buddy;
+	while (copy && (line = next_line(&p)))
+		if (sscanf(line, "%63s %lld", name, &v) == 2 &&
+		    !strncmp(name, "allocstall_", 11))
+			table_set(t, name, TWIN, 0, v);
+	if (buddy)
+		snprintf(t->src[TWIN] + strlen(t->src[TWIN]),
+			 sizeof(t->src[TWIN]) - strlen(t->src[TWIN]),
+			 ", allocstall_*: %s", path);
+	if (text[KERNEL])
+		parse_pairs(text[KERNEL], KERNEL, t, t);
+	free(buddy);
+	free(text[KERNEL]);
+	free(text[TWIN]);
+	return 0;
+}
+
+/*
+ * "avg10=1.25" in @line: 125 in @v (psi prints two decimals); "total=N"
+ * (no decimals, @fixed false): N.
+ */
+static bool pressure_value(const char *line, const char *key, bool fixed,
+			   long long *v)
+{
+	const char *p = strstr(line, key);
+	long long whole;
+	char *end;
+
+	if (!p || p == line || p[-1] != ' ')
+		return false;
+	p += strlen(key);
+	errno = 0;
+	whole = strtoll(p, &end, 10);
+	if (end == p || whole < 0 || errno)
+		return false;
+	if (!fixed) {
+		*v = whole;
+		return true;
+	}
+	if (whole > 100 || end[0] != '.' || !isdigit((unsigned char)end[1]) ||
+	    !isdigit((unsigned char)end[2]))
+		return false;
+	*v = whole * 100 + (end[1] - '0') * 10 + (end[2] - '0');
+	return true;
+}
+
+/* /proc/pressure/memory: "some avg10=0.00 avg60=0.00 avg300=0.00 total=0". */
+static void parse_pressure(const char *text, enum side s, struct table *t)
+{
+	static const char * const keys[] = {
+		"avg10=", "avg60=", "avg300=", "total=",
+	};
+	char *copy = strdup(text), *p = copy, *line;
+	unsigned int k;
+	char kind[8];
+	long long v;
+
+	while (copy && (line = next_line(&p))) {
+		if (sscanf(line, "%7s", kind) != 1 ||
+		    (strcmp(kind, "some") && strcmp(kind, "full")))
+			continue;
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (pressure_value(line, keys[k], k < 3, &v))
+				table_set(t, kind, s, k, v);
+	}
+	free(copy);
+}
+
+static int pressure_fill(const struct ctx *c, struct table *t)
+{
+	table_col_fixed(t, "avg10", 2);
+	table_col_fixed(t, "avg60", 2);
+	table_col_fixed(t, "avg300", 2);
+	table_col(t, "total_us");
+	return fill_pair(c, t, "pressure/memory", "mmtwin/reclaim/pressure",
+			 parse_pressure);
+}
+
+/*
+ * The sections, in the order they print. A twin adds its own here,
+ * reading its debugfs directory next to the kernel's file of the same
+ * format; one whose keys are single words can be sampled by --watch.
  */
 const struct section sections[] = {
 	{ "buddyinfo", "buddy", "free blocks per zone and order (/proc/buddyinfo)",
-	  false, buddyinfo_fill },
+	  false, buddyinfo_fill, false },
 	{ "pagetypeinfo", "buddy", "free blocks per zone, migrate type and order (/proc/pagetypeinfo)",
-	  false, pagetypeinfo_fill },
+	  false, pagetypeinfo_fill, false },
 	{ "pageblocks", "buddy", "pageblocks per zone and migrate type (/proc/pagetypeinfo)",
-	  false, pageblocks_fill },
+	  false, pageblocks_fill, false },
 	{ "zones", "buddy", "free pages, watermarks and managed pages per zone (/proc/zoneinfo)",
-	  false, zones_fill },
+	  false, zones_fill, false },
 	{ "vmstat", "buddy", "the /proc/vmstat counters the twin keeps too",
-	  false, vmstat_fill },
+	  false, vmstat_fill, true },
+	{ "slabinfo", "slub", "the twin's slab caches next to the kernel's of the same name (/proc/slabinfo)",
+	  false, slabinfo_fill, true },
+	{ "reclaim", "reclaim", "the /proc/vmstat reclaim counters the twin keeps (scans, steals, kswapd, allocstall)",
+	  false, reclaim_fill, true },
+	{ "pressure", "reclaim", "/proc/pressure/memory next to the twin's, over its own tasks (avg %, total us)",
+	  false, pressure_fill, true },
 	{ "pgwalk", "pgwalk", "a process's walker totals vs status and smaps_rollup (needs --pid)",
-	  true, pgwalk_fill },
+	  true, pgwalk_fill, false },
 };
 
 const int nr_sections = ARRAY_SIZE(sections);

@@ -4,6 +4,7 @@
  * (a '*' after every twin value that differs from the kernel's) or JSON.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,8 +90,41 @@ void table_init(struct table *t, const char *section, const char *title)
 
 void table_col(struct table *t, const char *name)
 {
-	if (t->ncols < MAX_COLS)
-		snprintf(t->cols[t->ncols++], sizeof(t->cols[0]), "%s", name);
+	table_col_fixed(t, name, 0);
+}
+
+/* A column of fixed-point values: @decimals digits after the point. */
+void table_col_fixed(struct table *t, const char *name, int decimals)
+{
+	if (t->ncols == MAX_COLS)
+		return;
+	t->decimals[t->ncols] = decimals;
+	snprintf(t->cols[t->ncols++], sizeof(t->cols[0]), "%s", name);
+}
+
+/* @v as column @col shows it: "12.34" in a column of 2 decimals. */
+static int format_value(char *buf, size_t len, const struct table *t, int col,
+			long long v)
+{
+	long long scale = 1;
+	int d;
+
+	for (d = 0; d < t->decimals[col]; d++)
+		scale *= 10;
+	if (scale == 1 || v == LLONG_MIN)
+		return snprintf(buf, len, "%lld", v);
+	return snprintf(buf, len, "%s%lld.%0*lld", v < 0 ? "-" : "",
+			llabs(v) / scale, t->decimals[col], llabs(v) % scale);
+}
+
+/* @v right-aligned in @width (0: no padding). */
+void print_value(FILE *f, const struct table *t, int col, long long v,
+		 int width)
+{
+	char buf[48];
+
+	format_value(buf, sizeof(buf), t, col, v);
+	fprintf(f, "%*s", width, buf);
 }
 
 /* The row for @key, appended (in first-seen order) when new. */
@@ -136,11 +170,11 @@ bool row_differs(const struct row *r, int col)
 	       r->v[KERNEL][col] != r->v[TWIN][col];
 }
 
-static int digits(long long v)
+static int digits(const struct table *t, int col, long long v)
 {
-	char buf[32];
+	char buf[48];
 
-	return snprintf(buf, sizeof(buf), "%lld", v);
+	return format_value(buf, sizeof(buf), t, col, v);
 }
 
 /* Widths: the key column, then one per value column. */
@@ -158,15 +192,15 @@ static void widths(const struct table *t, int *kw, int *w)
 			*kw = strlen(r->key);
 		for (s = 0; s < NR_SIDES; s++)
 			for (c = 0; c < t->ncols && r->has[s]; c++)
-				if (digits(r->v[s][c]) > w[c])
-					w[c] = digits(r->v[s][c]);
+				if (digits(t, c, r->v[s][c]) > w[c])
+					w[c] = digits(t, c, r->v[s][c]);
 	}
 }
 
 /* Without --all, rows the twin has no values for are left out. */
 bool compare_all;
 
-static bool row_shown(const struct table *t, const struct row *r)
+bool row_shown(const struct table *t, const struct row *r)
 {
 	int i;
 
@@ -178,13 +212,16 @@ static bool row_shown(const struct table *t, const struct row *r)
 	return true;
 }
 
-static void print_cell(FILE *f, const struct row *r, enum side s, int c, int w)
+static void print_cell(FILE *f, const struct table *t, const struct row *r,
+		       enum side s, int c, int w)
 {
-	if (!r->has[s])
+	if (!r->has[s]) {
 		fprintf(f, " %*s ", w, "-");
-	else
-		fprintf(f, " %*lld%c", w, r->v[s][c],
-			s == TWIN && row_differs(r, c) ? '*' : ' ');
+		return;
+	}
+	fputc(' ', f);
+	print_value(f, t, c, r->v[s][c], w);
+	fputc(s == TWIN && row_differs(r, c) ? '*' : ' ', f);
 }
 
 /* One value per row: "key  kernel  twin". */
@@ -198,7 +235,7 @@ static void print_single(const struct table *t, FILE *f, int kw, int w)
 			continue;
 		fprintf(f, "%-*s ", kw, t->rows[i].key);
 		for (s = 0; s < NR_SIDES; s++)
-			print_cell(f, &t->rows[i], s, 0, w);
+			print_cell(f, t, &t->rows[i], s, 0, w);
 		fputc('\n', f);
 	}
 }
@@ -220,7 +257,7 @@ static void print_multi(const struct table *t, FILE *f, int kw, const int *w)
 			fprintf(f, "%-*s %-6s", kw, s ? "" : t->rows[i].key,
 				side_name[s]);
 			for (c = 0; c < t->ncols; c++)
-				print_cell(f, &t->rows[i], s, c, w[c]);
+				print_cell(f, t, &t->rows[i], s, c, w[c]);
 			fputc('\n', f);
 		}
 	}
@@ -251,8 +288,10 @@ static void values_json(FILE *f, const struct table *t, const struct row *r,
 		return;
 	}
 	fputc('[', f);
-	for (c = 0; c < t->ncols; c++)
-		fprintf(f, "%s%lld", c ? ", " : "", r->v[s][c]);
+	for (c = 0; c < t->ncols; c++) {
+		fputs(c ? ", " : "", f);
+		print_value(f, t, c, r->v[s][c], 0);
+	}
 	fputc(']', f);
 }
 

@@ -28,6 +28,7 @@ struct table {
 	char src[NR_SIDES][PATH_LEN];	/* the files the values came from */
 	int ncols;
 	char cols[MAX_COLS][24];
+	int decimals[MAX_COLS];		/* values are fixed point: 2 = hundredths */
 	struct row *rows;
 	int nrows, cap;
 };
@@ -46,14 +47,18 @@ extern bool compare_all;
 
 void table_init(struct table *t, const char *section, const char *title);
 void table_col(struct table *t, const char *name);
+void table_col_fixed(struct table *t, const char *name, int decimals);
 struct row *table_row(struct table *t, const char *key);
 void table_set(struct table *t, const char *key, enum side s, int col,
 	       long long val);
 bool row_differs(const struct row *r, int col);
+bool row_shown(const struct table *t, const struct row *r);
 void table_print(const struct table *t, enum format fmt, FILE *f,
 		 bool *first);
 void table_free(struct table *t);
 
 void json_string(FILE *f, const char *s);
+void print_value(FILE *f, const struct table *t, int col, long long v,
+		 int width);
 
 #endif /* MMTWIN_COMPARE_TABLE_H */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # A pressure episode on the reclaimer twin: the kernel's watermarks from
 # /proc/zoneinfo and the twin's arithmetic on the same zones, then a fill
-# past low, kswapd waking and sleeping (timeline), vmstat and pressure.
+# past low, kswapd waking and sleeping (timeline), and mmtwin-compare's
+# reclaim counters and pressure, twin next to kernel.
 T=/sys/kernel/debug/mmtwin/reclaim
 [ -w $T/control ] || { echo "mmtwin_reclaim is not loaded"; exit 0; }
 
@@ -33,9 +34,7 @@ awk 'NR == 1 { print; next } { row[NR] = $0; run[NR] = ($9 != "sleep") }
      END { for (i = 2; i <= NR; i++) { show = 0
 		for (j = i - 3; j <= i + 3; j++) if (run[j]) show = 1
 		if (show) print row[i] } }' $T/timeline | head -n 60
-echo "--- $T/vmstat"
-cat $T/vmstat
-echo "--- $T/pressure (twin tasks) and /proc/pressure/memory (kernel)"
-cat $T/pressure
-cat /proc/pressure/memory 2>/dev/null || echo "(no CONFIG_PSI)"
+echo
+echo "\$ mmtwin-compare --section reclaim,pressure"
+mmtwin-compare --section reclaim,pressure
 echo "destroy demo" > $T/control

@@ -1,22 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The SLUB twin next to the kernel's SLUB: slabinfo lines of the matching
-# caches, and the kernel's own slabinfo tool reading the twin.
+# The SLUB twin next to the kernel's SLUB: mmtwin-compare's slabinfo (each
+# twin cache next to the kernel's of the same name), and the kernel's own
+# slabinfo tool reading the twin.
 T=/sys/kernel/debug/mmtwin/slub
 [ -r $T/slabinfo ] || { echo "mmtwin_slub is not loaded"; exit 0; }
-
-caches='^(kmalloc-(8|16|32|64|96|128|192|256|512|1k|2k|4k|8k)|demo_slub) '
 
 echo "=== echo 'create demo_slub 200 debug=F', 'alloc demo 200 objects', 'kmalloc k 100 500' > $T/control"
 echo "create demo_slub 200 debug=F" > $T/control
 echo "alloc demo demo_slub 200" > $T/control
 echo "kmalloc k 100 500" > $T/control
-echo "--- kernel /proc/slabinfo (kmalloc classes)"
-head -2 /proc/slabinfo
-grep -E "$caches" /proc/slabinfo
-echo "--- twin   $T/slabinfo"
-head -2 $T/slabinfo
-grep -E "$caches" $T/slabinfo
+echo "\$ mmtwin-compare --section slabinfo"
+mmtwin-compare --section slabinfo
 
 slabinfo=/mmtwin/selftests/slub/slabinfo
 if [ -x $slabinfo ]; then

@@ -64,7 +64,7 @@ python3 - "$work/out.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 s = {x["section"]: x for x in d["sections"]}
-assert d["twins"] == ["buddy", "pgwalk"], d["twins"]
+assert d["twins"] == ["buddy", "pgwalk", "reclaim", "slub"], d["twins"]
 assert d["skipped"] == [], d["skipped"]
 rows = {r["key"]: r for r in s["buddyinfo"]["rows"]}
 n = rows["Node 1, zone Normal"]
@@ -82,6 +82,43 @@ p = {r["key"]: r for r in s["pgwalk"]["rows"]}
 assert p["Rss kB"]["differs"] == [True] and p["VmPTE kB"]["differs"] == [False]
 PY
 ok $? "JSON holds the tables' values"
+python3 - "$work/out.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = {x["section"]: x for x in d["sections"]}
+sl = s["slabinfo"]
+assert sl["columns"] == ["active_objs", "num_objs", "objsize", "objperslab",
+                         "pagesperslab", "active_slabs", "num_slabs"], sl["columns"]
+rows = {r["key"]: r for r in sl["rows"]}
+# The twin's caches in its order; ext4_inode_cache (kernel only) left out.
+assert [r["key"] for r in sl["rows"]][:2] == ["demo_slub", "kmalloc-rcl-8k"]
+assert "ext4_inode_cache" not in rows
+assert rows["demo_slub"]["kernel"] is None and rows["demo_slub"]["twin"] == [200, 204, 200, 20, 1, 10, 10]
+k = rows["kmalloc-64"]
+assert k["kernel"] == [9664, 9664, 64, 64, 1, 151, 151], k
+assert k["differs"] == [True, True, False, False, False, True, True], k
+r = {x["key"]: x for x in s["reclaim"]["rows"]}
+assert r["pgscan_kswapd"]["kernel"] == [6400] and r["pgscan_kswapd"]["differs"] == [False]
+assert r["pgsteal_direct"]["kernel"] == [310] and r["pgsteal_direct"]["twin"] == [96]
+assert r["pageoutrun"]["twin"] == [9] and r["allocstall_dma32"]["twin"] == [2]
+assert r["allocstall_normal"]["kernel"] == [4] and "pgalloc_normal" not in r
+assert "kswapd_inodesteal" not in r and "buddy/vmstat" in s["reclaim"]["twin_source"]
+p = s["pressure"]
+assert p["columns"] == ["avg10", "avg60", "avg300", "total_us"]
+some = {x["key"]: x for x in p["rows"]}["some"]
+assert some["twin"] == [12.5, 3.07, 0.71, 1873402], some
+assert some["kernel"] == [0.0, 0.05, 0.01, 4312], some
+PY
+ok $? "JSON: slabinfo (the twin's caches), reclaim counters, pressure"
+grep -q '^kmalloc-64       kernel        9664 ' "$work/out.txt" &&
+	grep -q '^ *twin           500\*      512\*      64 ' "$work/out.txt" &&
+	grep -q '^some kernel  0.00   0.05    0.01      4312 $' "$work/out.txt" &&
+	grep -q '^     twin   12.50\*  3.07\*   0.71\*  1873402\*$' "$work/out.txt"
+ok $? "slabinfo and pressure: differences marked, decimals kept"
+run --all --section slabinfo >"$work/slab-all.txt"
+grep -q '^ext4_inode_cache kernel        1203 ' "$work/slab-all.txt" &&
+	grep -A1 '^ext4_inode_cache' "$work/slab-all.txt" | grep -q '^ *twin  *- '
+ok $? "--all adds the caches only the kernel has"
 
 # 3. --section picks sections; an unknown option is a usage error.
 fixture vm
@@ -112,6 +149,27 @@ for l in lines:
 ' "$work/watch.json"
 ok $? "--watch --json: one object per sample"
 
+run --watch 0.05 --count 2 --section pressure >"$work/watch-p.txt"
+[ "$(head -n 1 "$work/watch-p.txt")" = "# time side key avg10 avg60 avg300 total_us" ] &&
+	[ "$(grep -vc '^#' "$work/watch-p.txt")" = 8 ] &&
+	grep -q '^0.00 twin some 12.50 3.07 0.71 1873402$' "$work/watch-p.txt"
+ok $? "--watch --section pressure: a line per row and side per sample"
+run --watch 0.05 --count 2 --section reclaim --json >"$work/watch-r.json"
+python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 2
+d = json.loads(lines[1])
+assert d["section"] == "reclaim"
+v = {(r["side"], r["key"]): r["values"] for r in d["rows"]}
+assert v[("kernel", "pageoutrun")] == [9] and v[("twin", "pgsteal_kswapd")] == [5000]
+assert ("kernel", "kswapd_inodesteal") not in v
+' "$work/watch-r.json"
+ok $? "--watch --section reclaim --json: one object per sample"
+run --watch 0.05 --count 1 --section zones >/dev/null 2>"$work/watch-bad.err"
+[ $? = 2 ] && grep -q 'or of one section of: vmstat slabinfo reclaim pressure$' "$work/watch-bad.err"
+ok $? "--watch of a section keyed by zones is a usage error"
+
 # 5. No twin loaded: the kernel's side alone, each missing file reported.
 fixture vm
 rm -rf debugfs/mmtwin
@@ -121,12 +179,26 @@ rc=$?
 	grep -q '^Node 1, zone Normal kernel' "$work/notwin.txt" &&
 	grep -q '^twins loaded: none' "$work/notwin.txt" &&
 	grep -q '^skipped pgwalk: debugfs/mmtwin/pgwalk/request: No such file' "$work/notwin.txt" &&
-	! grep -q '^=== vmstat' "$work/notwin.txt"
+	! grep -q '^=== vmstat' "$work/notwin.txt" &&
+	grep -q '^skipped slabinfo: debugfs/mmtwin/slub/slabinfo: No such file' "$work/notwin.txt" &&
+	grep -q '^skipped reclaim: debugfs/mmtwin/reclaim/vmstat: No such file' "$work/notwin.txt" &&
+	! grep -q '^=== slabinfo' "$work/notwin.txt" && ! grep -q '^=== reclaim' "$work/notwin.txt" &&
+	grep -q '^=== pressure' "$work/notwin.txt" && grep -q '^full kernel' "$work/notwin.txt"
 ok $? "without the twins: kernel values, missing files reported"
 run --watch 0.01 --count 2 >"$work/notwin-watch.txt"
 [ "$(grep -c ' kernel ' "$work/notwin-watch.txt")" = 6 ] &&
 	grep -q '^# skipped watch: debugfs/mmtwin/buddy/zoneinfo' "$work/notwin-watch.txt"
 ok $? "--watch without the twin: the kernel's populated zones"
+fixture vm
+rm -f proc/slabinfo proc/pressure/memory debugfs/mmtwin/buddy/vmstat
+run --section slabinfo,reclaim,pressure >"$work/nokern.txt"
+[ $? = 0 ] && grep -q '^skipped slabinfo: proc/slabinfo: No such file' "$work/nokern.txt" &&
+	grep -q '^skipped pressure: proc/pressure/memory: No such file' "$work/nokern.txt" &&
+	grep -q '^skipped reclaim: debugfs/mmtwin/buddy/vmstat: No such file' "$work/nokern.txt" &&
+	grep -q '^kmalloc-64  *kernel  *- ' "$work/nokern.txt" &&
+	grep -q '^     twin   12.50 ' "$work/nokern.txt" &&
+	grep -q '^pageoutrun  *9  *9 $' "$work/nokern.txt" && ! grep -q '^allocstall' "$work/nokern.txt"
+ok $? "no /proc/slabinfo, no PSI, no buddy twin: the twin's side alone, each reported"
 
 # 6. Nothing readable at all: exit 1, no crash, valid JSON.
 "$bin" --proc "$work/none" --debugfs "$work/none" >"$work/none.txt"
@@ -144,8 +216,11 @@ grep -q '^skipped zones: proc/zoneinfo: Is a directory$' "$work/dir.txt"
 ok $? "a directory where a file should be is reported"
 fixture vm
 for f in proc/buddyinfo proc/pagetypeinfo proc/zoneinfo proc/vmstat \
+	 proc/slabinfo proc/pressure/memory \
 	 debugfs/mmtwin/buddy/buddyinfo debugfs/mmtwin/buddy/pagetypeinfo \
 	 debugfs/mmtwin/buddy/zoneinfo debugfs/mmtwin/buddy/vmstat \
+	 debugfs/mmtwin/slub/slabinfo debugfs/mmtwin/reclaim/vmstat \
+	 debugfs/mmtwin/reclaim/pressure \
 	 debugfs/mmtwin/pgwalk/totals proc/321/status proc/321/smaps_rollup; do
 	head -c 300000 /dev/urandom >"$f"
 done
@@ -166,7 +241,11 @@ fixture vm
 		i=$((i + 1))
 	done
 	printf 'Node 1, zone Normal, type'
-} | tee proc/buddyinfo proc/pagetypeinfo proc/zoneinfo >/dev/null
+	printf 'some avg10=99999999999999999999.99 avg60=1. avg300=.5 total=-3\n'
+	printf 'full avg10=1.5 avg60=100.00avg300=2.00 total=99999999999999999999\n'
+	printf '%0100d 1 2 3 4 5 : tunables 0 0 0 : slabdata 1 2 0\n' 7
+} | tee proc/buddyinfo proc/pagetypeinfo proc/zoneinfo proc/slabinfo \
+	proc/pressure/memory debugfs/mmtwin/reclaim/pressure >/dev/null
 run --all >/dev/null 2>"$work/long.err"
 rc=$?
 [ $rc = 0 ] && ! grep -q 'Sanitizer\|runtime error' "$work/long.err"
