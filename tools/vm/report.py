@@ -38,7 +38,11 @@ BAD_CONSOLE = re.compile(
     r"refcount_t: |Bad page state|Bad page map|"
     r"sysfs: cannot create duplicate filename|"
     r"debugfs: .* already present|kobject_add_internal failed|"
-    r"mmtwin.*(leak|still in use)")
+    r"mmtwin.*(leak|still in use)|"
+    r"Slab cache still has objects|"
+    # slab_bug()'s banner, the kernel's and the slab twin's: "BUG <cache>
+    # (<taint>): <what>", e.g. objects remaining when a cache is destroyed.
+    r"^(?:\[[^\]]*\] )?BUG \S+ \(.*\): ")
 # The kernel's own allocation-failure report starts with the task's name;
 # the buddy twin prints the same words behind "mmtwin_buddy:".
 ALLOC_FAILURE = re.compile(r"^(?:\[[^\]]*\] )?(?!mmtwin_)\S+: page allocation failure")

@@ -196,6 +196,8 @@ FIXTURES = [
      "reporter could not judge the run"),
 ]
 CONSOLE_REPORTS = [
+    "BUG kmalloc-64 (Tainted: G           OE     ): Objects remaining on __kmem_cache_shutdown()",
+    "kmem_cache_destroy kmalloc-128: Slab cache still has objects when called from slub_kmalloc_exit+0x1e/0x60 [mmtwin_slub]",
     "sysfs: cannot create duplicate filename '/kernel/mmtwin/buddy'",
     "debugfs: File 'buddy' in directory 'mmtwin' already present!",
     "kobject_add_internal failed for buddy with -EEXIST, don't try to register things with the same name in the same directory.",
