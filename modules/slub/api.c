@@ -38,7 +38,7 @@ unsigned int mmtwin_kmem_cache_size(struct mmtwin_kmem_cache *s)
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_size);
 
 /* The twin charges no memory cgroup: "accounted" is always false. */
-SLUB_HOT(mmtwin_kmem_cache_alloc_node)
+SLUB_HOT(mmtwin_kmem_cache_alloc_node) __aligned(SLUB_HOT_ALIGN)
 void *mmtwin_kmem_cache_alloc_node(struct mmtwin_kmem_cache *s, gfp_t gfp,
 				   int node)
 {
@@ -51,7 +51,7 @@ void *mmtwin_kmem_cache_alloc_node(struct mmtwin_kmem_cache *s, gfp_t gfp,
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_alloc_node);
 
-SLUB_HOT(mmtwin_kmem_cache_alloc)
+SLUB_HOT(mmtwin_kmem_cache_alloc) __aligned(SLUB_HOT_ALIGN)
 void *mmtwin_kmem_cache_alloc(struct mmtwin_kmem_cache *s, gfp_t gfp)
 {
 	void *object = __slub_alloc(s, gfp, NUMA_NO_NODE, s->geo.object_size,
@@ -81,7 +81,7 @@ static __always_inline struct mmtwin_frame *object_slab(const void *object,
 	return NULL;
 }
 
-SLUB_HOT(mmtwin_kmem_cache_free)
+SLUB_HOT(mmtwin_kmem_cache_free) __aligned(SLUB_HOT_ALIGN)
 void mmtwin_kmem_cache_free(struct mmtwin_kmem_cache *s, void *object)
 {
 	struct mmtwin_frame *slab;
@@ -100,7 +100,7 @@ void mmtwin_kmem_cache_free(struct mmtwin_kmem_cache *s, void *object)
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_free);
 
-SLUB_HOT(mmtwin_kmem_cache_alloc_bulk)
+SLUB_HOT(mmtwin_kmem_cache_alloc_bulk) __aligned(SLUB_HOT_ALIGN)
 int mmtwin_kmem_cache_alloc_bulk(struct mmtwin_kmem_cache *s, gfp_t gfp,
 				 size_t nr, void **p)
 {
@@ -108,7 +108,7 @@ int mmtwin_kmem_cache_alloc_bulk(struct mmtwin_kmem_cache *s, gfp_t gfp,
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_alloc_bulk);
 
-SLUB_HOT(mmtwin_kmem_cache_free_bulk)
+SLUB_HOT(mmtwin_kmem_cache_free_bulk) __aligned(SLUB_HOT_ALIGN)
 void mmtwin_kmem_cache_free_bulk(struct mmtwin_kmem_cache *s, size_t nr,
 				 void **p)
 {
@@ -153,14 +153,14 @@ static __always_inline void *do_kmalloc(size_t size, gfp_t gfp, int node,
 	return ptr;
 }
 
-SLUB_HOT(mmtwin_kmalloc_node)
+SLUB_HOT(mmtwin_kmalloc_node) __aligned(SLUB_HOT_ALIGN)
 void *mmtwin_kmalloc_node(size_t size, gfp_t gfp, int node)
 {
 	return do_kmalloc(size, gfp, node, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmalloc_node);
 
-SLUB_HOT(mmtwin_kmalloc)
+SLUB_HOT(mmtwin_kmalloc) __aligned(SLUB_HOT_ALIGN)
 void *mmtwin_kmalloc(size_t size, gfp_t gfp)
 {
 	return do_kmalloc(size, gfp, NUMA_NO_NODE, _RET_IP_);
@@ -186,7 +186,7 @@ static __always_inline void do_kfree(const void *object,
 	__slub_free(slab->slab_cache, slab, (void *)object, caller);
 }
 
-SLUB_HOT(mmtwin_kfree)
+SLUB_HOT(mmtwin_kfree) __aligned(SLUB_HOT_ALIGN)
 void mmtwin_kfree(const void *object)
 {
 	do_kfree(object, _RET_IP_);

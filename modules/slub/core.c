@@ -492,7 +492,7 @@ static void free_run(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab,
  * next ones need only lie inside it, as build_detached_freelist() checks
  * each object's slab without a lookup to speak of.
  */
-SLUB_HOT(slub_free_bulk)
+SLUB_HOT(slub_free_bulk) __aligned(SLUB_HOT_ALIGN)
 void slub_free_bulk(struct mmtwin_kmem_cache *s, size_t nr, void **p,
 		    unsigned long addr)
 {
@@ -515,7 +515,7 @@ void slub_free_bulk(struct mmtwin_kmem_cache *s, size_t nr, void **p,
  * kmem_cache_alloc_bulk(): objects straight off the CPU's freelist under
  * the local lock, the slow path for refills; all or nothing.
  */
-SLUB_HOT(slub_alloc_bulk)
+SLUB_HOT(slub_alloc_bulk) __aligned(SLUB_HOT_ALIGN)
 int slub_alloc_bulk(struct mmtwin_kmem_cache *s, gfp_t gfp, size_t nr,
 		    void **p, unsigned long addr)
 {

@@ -141,15 +141,16 @@ union slub_counters {
 struct seq_file;
 
 /*
- * The entry points of the hot paths each start a section of their own,
- * aligned to 1 KiB, so none of them (each under 1 KiB) straddles a page.
- * The benchmarks run under QEMU's TCG, which chains a jump to its target
+ * The entry points of the hot paths each start a section of their own
+ * (SLUB_HOT), aligned to SLUB_HOT_ALIGN, so none of them (each under
+ * 1 KiB) straddles a page. The benchmarks run under QEMU's TCG, which chains a jump to its target
  * only within a page: a fast path crossing a page boundary paid a lookup
  * on every call (the kernel's kmem_cache_alloc() and kin each lie within
  * one page). Sections of their own, because the assembler's padding
  * inside one section starts with a jump that 6.1's objtool reports.
  */
-#define SLUB_HOT(fn)	__section(".text.mmtwin_slub_hot." #fn) __aligned(1024)
+#define SLUB_HOT(fn)		__section(".text.mmtwin_slub_hot." #fn)
+#define SLUB_HOT_ALIGN		1024
 
 /* Twin-wide state (main.c, cache.c). */
 extern struct mutex slub_caches_lock;
