@@ -364,6 +364,60 @@ static void test_kfree_order3(struct kunit *test)
 	mmtwin_kmem_cache_destroy(s);
 }
 
+/* The slab map entry of the page at @addr: NULL without a leaf. */
+static struct mmtwin_frame *map_entry(const void *addr)
+{
+	unsigned long pfn = PHYS_PFN(__pa(addr));
+	struct mmtwin_frame **leaf;
+
+	if (pfn >> SLUB_MAP_LEAF_SHIFT >= slub_slab_map_leaves)
+		return NULL;
+	leaf = slub_slab_map[pfn >> SLUB_MAP_LEAF_SHIFT];
+	return leaf ? leaf[pfn & (SLUB_MAP_LEAF_ENTRIES - 1)] : NULL;
+}
+
+/*
+ * The slab map names a slab on each of its pages while it lives and on
+ * none after it went back to the buddy; this CPU's slab is known by its
+ * range; addresses outside the direct map are no twin object's.
+ */
+static void test_slab_map(struct kunit *test)
+{
+	struct mmtwin_kmem_cache *s = test_cache(test, "TestSlub_map", 2048, 0);
+	struct mmtwin_frame *slab;
+	struct slub_cpu *c;
+	unsigned int k;
+	u8 *p, *base;
+	int local;
+
+	KUNIT_ASSERT_EQ(test, s->geo.order, 3);
+	migrate_disable();	/* this CPU's slab is the object's */
+	p = mmtwin_kmem_cache_alloc(s, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	slab = mmtwin_virt_to_frame(p);
+	base = mmtwin_frame_address(slab);
+	c = this_cpu_ptr(s->cpu_slab);
+	KUNIT_EXPECT_PTR_EQ(test, c->slab, slab);
+	KUNIT_EXPECT_EQ(test, c->slab_start, (unsigned long)base);
+	KUNIT_EXPECT_EQ(test, c->slab_bytes, PAGE_SIZE << 3);
+	migrate_enable();
+	for (k = 0; k < 8; k++) {
+		KUNIT_EXPECT_PTR_EQ(test, map_entry(base + k * PAGE_SIZE), slab);
+		KUNIT_EXPECT_PTR_EQ(test,
+				    slub_virt_to_frame(base + k * PAGE_SIZE + 5),
+				    slab);
+	}
+	KUNIT_EXPECT_NULL(test, slub_virt_to_frame(&local));
+	KUNIT_EXPECT_NULL(test, slub_virt_to_frame(test_slab_map));
+	KUNIT_EXPECT_NULL(test, slub_virt_to_frame(NULL));
+	mmtwin_kmem_cache_free(s, p);
+	KUNIT_EXPECT_EQ(test, slub_shrink(s), 0);
+	KUNIT_EXPECT_EQ(test, cache_slabs(s), 0);
+	for (k = 0; k < 8; k++)
+		KUNIT_EXPECT_NULL(test, map_entry(base + k * PAGE_SIZE));
+	mmtwin_kmem_cache_destroy(s);
+}
+
 /* The buddy's shrinker registry reaches the twin's empty slabs. */
 static void test_shrinker(struct kunit *test)
 {
@@ -637,6 +691,7 @@ static struct kunit_case mmtwin_slub_cases[] = {
 	KUNIT_CASE(test_gfp_zero),
 	KUNIT_CASE(test_bulk),
 	KUNIT_CASE(test_kfree_order3),
+	KUNIT_CASE(test_slab_map),
 	KUNIT_CASE(test_shrinker),
 	KUNIT_CASE(test_kmalloc_large),
 	KUNIT_CASE(test_poison_bytes),

@@ -230,11 +230,9 @@ static inline void mmtwin_shrinker_destroy(struct shrinker *s)
 	 LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0))
 
 /*
- * SLUB twin: a pointer and a word changed together by one cmpxchg16b.
- * The _local one has no lock prefix, for the per-CPU {freelist, tid}:
- * atomic against this CPU's interrupts, all a CPU's own data needs. The
- * kernel's this_cpu_try_cmpxchg128() may call an emulation modules cannot
- * link to. 6.6 replaced cmpxchg_double_local() by try_cmpxchg128_local().
+ * SLUB twin: a pointer and a word changed together by one cmpxchg16b
+ * (a slab's freelist and counters). 6.6 replaced cmpxchg_double() by
+ * try_cmpxchg128().
  */
 union mmtwin_pair {
 	struct {
@@ -246,7 +244,6 @@ union mmtwin_pair {
 #endif
 } __aligned(2 * sizeof(void *));
 
-/* The same, locked, for a pair other CPUs change too (a slab's). */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #define mmtwin_cmpxchg_pair(pair, optr, oword, nptr, nword)		\
 ({									\
@@ -254,20 +251,38 @@ union mmtwin_pair {
 	union mmtwin_pair __new = { .ptr = (nptr), .word = (nword) };	\
 	try_cmpxchg128(&(pair)->full, &__old.full, __new.full);		\
 })
-#define mmtwin_cmpxchg_pair_local(pair, optr, oword, nptr, nword)	\
-({									\
-	union mmtwin_pair __old = { .ptr = (optr), .word = (oword) };	\
-	union mmtwin_pair __new = { .ptr = (nptr), .word = (nword) };	\
-	try_cmpxchg128_local(&(pair)->full, &__old.full, __new.full);	\
-})
 #else
 #define mmtwin_cmpxchg_pair(pair, optr, oword, nptr, nword)		\
 	cmpxchg_double(&(pair)->ptr, &(pair)->word, optr, oword, nptr, nword)
-#define mmtwin_cmpxchg_pair_local(pair, optr, oword, nptr, nword)	\
-	cmpxchg_double_local(&(pair)->ptr, &(pair)->word, optr, oword,	\
-			     nptr, nword)
 #define system_has_cmpxchg128()	system_has_cmpxchg_double()
 #endif
+
+/*
+ * The same on this CPU's copy of a per-CPU pair, addressed through %gs as
+ * this_cpu_try_cmpxchg128() does, so the caller need not pin the CPU: a
+ * task that moved meanwhile changes its new CPU's pair (which a tid tells
+ * apart). Written out because the kernel's macro has a fallback call to
+ * this_cpu_cmpxchg16b_emu, which is not exported; callers check
+ * system_has_cmpxchg128() once, before any use (x86-64 only).
+ */
+#include <asm/asm.h>
+
+static __always_inline bool
+mmtwin_this_cpu_cmpxchg_pair(union mmtwin_pair __percpu *pcp, void *optr,
+			     unsigned long oword, void *nptr,
+			     unsigned long nword)
+{
+	union mmtwin_pair *pair = (union mmtwin_pair __force *)pcp;
+	bool ok;
+
+	asm volatile("cmpxchg16b %%gs:%[pair]"
+		     CC_SET(z)
+		     : CC_OUT(z) (ok), [pair] "+m" (*pair),
+		       "+a" (optr), "+d" (oword)
+		     : "b" (nptr), "c" (nword)
+		     : "memory");
+	return ok;
+}
 
 /* SLAB_NO_MERGE arrived in 6.5; the twin never merges caches anyway. */
 #include <linux/slab.h>

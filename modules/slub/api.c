@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include "fastpath.h"
 #include "internal.h"
 #define CREATE_TRACE_POINTS
 #include "trace.h"
@@ -37,10 +38,12 @@ unsigned int mmtwin_kmem_cache_size(struct mmtwin_kmem_cache *s)
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_size);
 
 /* The twin charges no memory cgroup: "accounted" is always false. */
+SLUB_HOT(mmtwin_kmem_cache_alloc_node) __aligned(SLUB_HOT_ALIGN)
 void *mmtwin_kmem_cache_alloc_node(struct mmtwin_kmem_cache *s, gfp_t gfp,
 				   int node)
 {
-	void *object = slub_alloc(s, gfp, node, s->geo.object_size, _RET_IP_);
+	void *object = __slub_alloc(s, gfp, node, s->geo.object_size,
+				    _RET_IP_);
 
 	trace_kmem_cache_alloc(_RET_IP_, object, s->geo.object_size,
 			       s->geo.size, gfp, node, false);
@@ -48,10 +51,11 @@ void *mmtwin_kmem_cache_alloc_node(struct mmtwin_kmem_cache *s, gfp_t gfp,
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_alloc_node);
 
+SLUB_HOT(mmtwin_kmem_cache_alloc) __aligned(SLUB_HOT_ALIGN)
 void *mmtwin_kmem_cache_alloc(struct mmtwin_kmem_cache *s, gfp_t gfp)
 {
-	void *object = slub_alloc(s, gfp, NUMA_NO_NODE, s->geo.object_size,
-				  _RET_IP_);
+	void *object = __slub_alloc(s, gfp, NUMA_NO_NODE, s->geo.object_size,
+				    _RET_IP_);
 
 	trace_kmem_cache_alloc(_RET_IP_, object, s->geo.object_size,
 			       s->geo.size, gfp, NUMA_NO_NODE, false);
@@ -59,32 +63,44 @@ void *mmtwin_kmem_cache_alloc(struct mmtwin_kmem_cache *s, gfp_t gfp)
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_alloc);
 
+static void __cold report_not_twin(const void *object, const char *what)
+{
+	pr_err("mmtwin_slub: %s: 0x%p is not a twin object\n", what, object);
+}
+
 /* The slab holding @object, or NULL (reported) if it is not a twin slab. */
-static struct mmtwin_frame *object_slab(const void *object, const char *what)
+static __always_inline struct mmtwin_frame *object_slab(const void *object,
+							const char *what)
 {
 	struct mmtwin_frame *slab = slub_virt_to_frame(object);
 
-	if (slab && (slab->owner_flags & (SLUB_FRAME_SLAB | SLUB_FRAME_LARGE)))
+	if (likely(slab && (slab->owner_flags &
+			    (SLUB_FRAME_SLAB | SLUB_FRAME_LARGE))))
 		return slab;
-	pr_err("mmtwin_slub: %s: 0x%p is not a twin object\n", what, object);
+	report_not_twin(object, what);
 	return NULL;
 }
 
+SLUB_HOT(mmtwin_kmem_cache_free) __aligned(SLUB_HOT_ALIGN)
 void mmtwin_kmem_cache_free(struct mmtwin_kmem_cache *s, void *object)
 {
-	struct mmtwin_frame *slab = object_slab(object, "kmem_cache_free");
+	struct mmtwin_frame *slab;
 
 	trace_kmem_cache_free(_RET_IP_, object, s->name);
+	if (likely(!slub_cache_debug(s)) && slub_free_cpu_object(s, object))
+		return;
+	slab = object_slab(object, "kmem_cache_free");
 	if (!slab)
 		return;
 	/* cache_from_obj(): the object's own cache wins. */
 	if (slab->slab_cache != s)
 		pr_err("mmtwin_slub: cache_from_obj: Wrong slab cache. %s but object is from %s\n",
 		       s->name, ((struct mmtwin_kmem_cache *)slab->slab_cache)->name);
-	slub_free(slab->slab_cache, slab, object, _RET_IP_);
+	__slub_free(slab->slab_cache, slab, object, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_free);
 
+SLUB_HOT(mmtwin_kmem_cache_alloc_bulk) __aligned(SLUB_HOT_ALIGN)
 int mmtwin_kmem_cache_alloc_bulk(struct mmtwin_kmem_cache *s, gfp_t gfp,
 				 size_t nr, void **p)
 {
@@ -92,6 +108,7 @@ int mmtwin_kmem_cache_alloc_bulk(struct mmtwin_kmem_cache *s, gfp_t gfp,
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmem_cache_alloc_bulk);
 
+SLUB_HOT(mmtwin_kmem_cache_free_bulk) __aligned(SLUB_HOT_ALIGN)
 void mmtwin_kmem_cache_free_bulk(struct mmtwin_kmem_cache *s, size_t nr,
 				 void **p)
 {
@@ -117,7 +134,8 @@ static void *twin_kmalloc_large(size_t size, gfp_t gfp, int node,
 	return ptr;
 }
 
-static void *do_kmalloc(size_t size, gfp_t gfp, int node, unsigned long caller)
+static __always_inline void *do_kmalloc(size_t size, gfp_t gfp, int node,
+					unsigned long caller)
 {
 	struct mmtwin_kmem_cache *s;
 	void *ptr;
@@ -130,24 +148,27 @@ static void *do_kmalloc(size_t size, gfp_t gfp, int node, unsigned long caller)
 	}
 	s = slub_kmalloc_cache(slub_kmalloc_index(size),
 			       gfp & __GFP_RECLAIMABLE);
-	ptr = slub_alloc(s, gfp, node, size, caller);
+	ptr = __slub_alloc(s, gfp, node, size, caller);
 	trace_kmalloc(caller, ptr, size, s->geo.size, gfp, node);
 	return ptr;
 }
 
+SLUB_HOT(mmtwin_kmalloc_node) __aligned(SLUB_HOT_ALIGN)
 void *mmtwin_kmalloc_node(size_t size, gfp_t gfp, int node)
 {
 	return do_kmalloc(size, gfp, node, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmalloc_node);
 
+SLUB_HOT(mmtwin_kmalloc) __aligned(SLUB_HOT_ALIGN)
 void *mmtwin_kmalloc(size_t size, gfp_t gfp)
 {
 	return do_kmalloc(size, gfp, NUMA_NO_NODE, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mmtwin_kmalloc);
 
-static void do_kfree(const void *object, unsigned long caller)
+static __always_inline void do_kfree(const void *object,
+				     unsigned long caller)
 {
 	struct mmtwin_frame *slab;
 
@@ -162,9 +183,10 @@ static void do_kfree(const void *object, unsigned long caller)
 		mmtwin_free_pages(mmtwin_frame_page(slab), slab->order);
 		return;
 	}
-	slub_free(slab->slab_cache, slab, (void *)object, caller);
+	__slub_free(slab->slab_cache, slab, (void *)object, caller);
 }
 
+SLUB_HOT(mmtwin_kfree) __aligned(SLUB_HOT_ALIGN)
 void mmtwin_kfree(const void *object)
 {
 	do_kfree(object, _RET_IP_);

@@ -16,17 +16,8 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "fastpath.h"
 #include "internal.h"
-
-static unsigned long next_tid(unsigned long tid)
-{
-	return tid + SLUB_TID_STEP;
-}
-
-static bool node_match(struct mmtwin_frame *slab, int node)
-{
-	return node == NUMA_NO_NODE || slub_slab_nid(slab) == node;
-}
 
 /* add_partial(): lockdep-checked; the flag lets __slab_free see it. */
 void slub_add_partial(struct slub_node *n, struct mmtwin_frame *slab,
@@ -247,8 +238,16 @@ static void *load_freelist(struct mmtwin_kmem_cache *s, struct slub_cpu *c,
 			   void *freelist)
 {
 	c->freelist = slub_get_freepointer(s, freelist);
-	c->tid = next_tid(c->tid);
+	c->tid = slub_next_tid(c->tid);
 	return freelist;
+}
+
+/* The CPU's slab, and where it lies for slub_free_cpu_object(). */
+static void set_cpu_slab(struct slub_cpu *c, struct mmtwin_frame *slab)
+{
+	c->slab = slab;
+	c->slab_start = slab ? (unsigned long)slub_slab_address(slab) : 0;
+	c->slab_bytes = slab ? PAGE_SIZE << slub_slab_order(slab) : 0;
 }
 
 /* Take the CPU's slab off it, to be deactivated outside the lock. */
@@ -258,9 +257,9 @@ static struct mmtwin_frame *detach_cpu_slab(struct slub_cpu *c,
 	struct mmtwin_frame *slab = c->slab;
 
 	*freelist = c->freelist;
-	c->slab = NULL;
+	set_cpu_slab(c, NULL);
 	c->freelist = NULL;
-	c->tid = next_tid(c->tid);
+	c->tid = slub_next_tid(c->tid);
 	return slab;
 }
 
@@ -285,7 +284,7 @@ static void *install_cpu_slab(struct mmtwin_kmem_cache *s,
 		local_lock_irqsave(&s->cpu_slab->lock, flags);
 		c = this_cpu_ptr(s->cpu_slab);
 	}
-	c->slab = slab;
+	set_cpu_slab(c, slab);
 	object = load_freelist(s, c, freelist);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 	return object;
@@ -309,7 +308,7 @@ retry:
 	local_lock_irqsave(&s->cpu_slab->lock, flags);
 	c = this_cpu_ptr(s->cpu_slab);
 	slab = c->slab;
-	if (slab && node_match(slab, node)) {
+	if (slab && slub_node_match(slab, node)) {
 		freelist = c->freelist ?: take_freelist(slab, false);
 		if (freelist)
 			goto load;
@@ -325,8 +324,8 @@ retry:
 	if (slab) {
 		c->partial = slub_slab_next(slab);
 		c->partial_slabs--;
-		if (node_match(slab, node)) {
-			c->slab = slab;
+		if (slub_node_match(slab, node)) {
+			set_cpu_slab(c, slab);
 			freelist = take_freelist(slab, true);
 			if (freelist)
 				goto load;
@@ -357,8 +356,7 @@ load:
  * ___slab_alloc(): the CPU's slabs, then a node partial slab (bringing
  * more to the CPU partial list), then a new slab from the buddy.
  */
-static void *slab_alloc_slow(struct mmtwin_kmem_cache *s, gfp_t gfp,
-			     int node)
+void *slub_alloc_slow(struct mmtwin_kmem_cache *s, gfp_t gfp, int node)
 {
 	struct mmtwin_frame *slab;
 	void *object;
@@ -375,42 +373,6 @@ static void *slab_alloc_slow(struct mmtwin_kmem_cache *s, gfp_t gfp,
 	return install_cpu_slab(s, slab, take_freelist(slab, true));
 }
 
-/*
- * slab_alloc_node() fast path: the CPU's freelist head, taken by one
- * cmpxchg of {freelist, tid}; any change by an interrupt in between
- * changed the tid, and the cmpxchg fails. The kernel reaches its pair
- * through the per-CPU segment and needs no preempt_disable(); a module
- * cannot link to its cmpxchg16b fallback, so the twin pins the CPU (a
- * counter increment, nothing at all without CONFIG_PREEMPT_COUNT).
- */
-static void *slab_alloc_fast(struct mmtwin_kmem_cache *s, gfp_t gfp, int node)
-{
-	struct mmtwin_frame *slab;
-	struct slub_cpu *c;
-	unsigned long tid;
-	void *object;
-	bool done;
-
-	do {
-		/* The cmpxchg must run on the CPU whose pair it changes. */
-		preempt_disable();
-		c = this_cpu_ptr(s->cpu_slab);
-		tid = READ_ONCE(c->tid);
-		barrier();	/* the tid first: see next_tid() */
-		object = READ_ONCE(c->freelist);
-		slab = READ_ONCE(c->slab);
-		if (unlikely(!object || !slab || !node_match(slab, node))) {
-			preempt_enable();
-			return slab_alloc_slow(s, gfp, node);
-		}
-		done = mmtwin_cmpxchg_pair_local(&c->pair, object, tid,
-						 slub_get_freepointer(s, object),
-						 next_tid(tid));
-		preempt_enable();
-	} while (!done);
-	return object;
-}
-
 /**
  * slub_alloc - one object (slab_alloc_node())
  * @s: cache
@@ -424,18 +386,7 @@ static void *slab_alloc_fast(struct mmtwin_kmem_cache *s, gfp_t gfp, int node)
 void *slub_alloc(struct mmtwin_kmem_cache *s, gfp_t gfp, int node,
 		 unsigned int orig_size, unsigned long addr)
 {
-	void *object;
-
-	might_alloc(gfp);
-	if (slub_cache_debug(s))
-		object = slub_alloc_debug(s, gfp, node, orig_size, addr);
-	else
-		object = slab_alloc_fast(s, gfp, node);
-	if (object && (gfp & __GFP_ZERO))
-		memset(object, 0, (s->geo.flags & SLAB_KMALLOC) &&
-		       (s->geo.flags & SLAB_STORE_USER) ? orig_size :
-		       s->geo.object_size);
-	return object;
+	return __slub_alloc(s, gfp, node, orig_size, addr);
 }
 EXPORT_SYMBOL_IF_KUNIT(slub_alloc);
 
@@ -477,9 +428,8 @@ static bool free_last_object(struct mmtwin_kmem_cache *s,
  * slab that is not this CPU's. A full slab getting its first free object
  * goes to this CPU's partial list (put_cpu_partial()).
  */
-static void slab_free_slow(struct mmtwin_kmem_cache *s,
-			   struct mmtwin_frame *slab, void *head, void *tail,
-			   unsigned int cnt)
+void slub_free_slow(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab,
+		    void *head, void *tail, unsigned int cnt)
 {
 	union slub_counters old, new;
 	void *prior;
@@ -504,34 +454,6 @@ static void slab_free_slow(struct mmtwin_kmem_cache *s,
 		put_cpu_partial(s, slab, true);
 }
 
-/* do_slab_free(): to this CPU's slab by cmpxchg, else the slow path. */
-static void slab_free_fast(struct mmtwin_kmem_cache *s,
-			   struct mmtwin_frame *slab, void *head, void *tail,
-			   unsigned int cnt)
-{
-	struct slub_cpu *c;
-	unsigned long tid;
-	void *freelist;
-	bool done;
-
-	do {
-		preempt_disable();
-		c = this_cpu_ptr(s->cpu_slab);
-		tid = READ_ONCE(c->tid);
-		barrier();
-		if (slab != READ_ONCE(c->slab)) {
-			preempt_enable();
-			slab_free_slow(s, slab, head, tail, cnt);
-			return;
-		}
-		freelist = READ_ONCE(c->freelist);
-		slub_set_freepointer(s, tail, freelist);
-		done = mmtwin_cmpxchg_pair_local(&c->pair, freelist, tid, head,
-						 next_tid(tid));
-		preempt_enable();
-	} while (!done);
-}
-
 /**
  * slub_free - give back one object of @slab
  * @s: its cache
@@ -542,10 +464,7 @@ static void slab_free_fast(struct mmtwin_kmem_cache *s,
 void slub_free(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab,
 	       void *object, unsigned long addr)
 {
-	if (slub_cache_debug(s))
-		slub_free_debug(s, slab, object, addr);
-	else
-		slab_free_fast(s, slab, object, object, 1);
+	__slub_free(s, slab, object, addr);
 }
 EXPORT_SYMBOL_IF_KUNIT(slub_free);
 
@@ -565,9 +484,15 @@ static void free_run(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab,
 	}
 	for (i = 0; i + 1 < nr; i++)
 		slub_set_freepointer(s, p[i], p[i + 1]);
-	slab_free_fast(s, slab, p[0], p[nr - 1], nr);
+	slub_free_fast(s, slab, p[0], p[nr - 1], nr);
 }
 
+/*
+ * Runs of objects of one slab: the first object's slab is looked up, the
+ * next ones need only lie inside it, as build_detached_freelist() checks
+ * each object's slab without a lookup to speak of.
+ */
+SLUB_HOT(slub_free_bulk) __aligned(SLUB_HOT_ALIGN)
 void slub_free_bulk(struct mmtwin_kmem_cache *s, size_t nr, void **p,
 		    unsigned long addr)
 {
@@ -575,9 +500,11 @@ void slub_free_bulk(struct mmtwin_kmem_cache *s, size_t nr, void **p,
 
 	while (start < nr) {
 		struct mmtwin_frame *slab = slub_virt_to_frame(p[start]);
+		unsigned long base = (unsigned long)slub_slab_address(slab);
+		unsigned long bytes = PAGE_SIZE << slub_slab_order(slab);
 
 		for (i = start + 1; i < nr; i++)
-			if (slub_virt_to_frame(p[i]) != slab)
+			if ((unsigned long)p[i] - base >= bytes)
 				break;
 		free_run(s, slab, p + start, i - start, addr);
 		start = i;
@@ -588,6 +515,7 @@ void slub_free_bulk(struct mmtwin_kmem_cache *s, size_t nr, void **p,
  * kmem_cache_alloc_bulk(): objects straight off the CPU's freelist under
  * the local lock, the slow path for refills; all or nothing.
  */
+SLUB_HOT(slub_alloc_bulk) __aligned(SLUB_HOT_ALIGN)
 int slub_alloc_bulk(struct mmtwin_kmem_cache *s, gfp_t gfp, size_t nr,
 		    void **p, unsigned long addr)
 {
@@ -603,9 +531,9 @@ int slub_alloc_bulk(struct mmtwin_kmem_cache *s, gfp_t gfp, size_t nr,
 		void *object = c->freelist;
 
 		if (!object) {
-			c->tid = next_tid(c->tid);
+			c->tid = slub_next_tid(c->tid);
 			local_unlock_irqrestore(&s->cpu_slab->lock, flags);
-			p[i] = slab_alloc_slow(s, gfp, NUMA_NO_NODE);
+			p[i] = slub_alloc_slow(s, gfp, NUMA_NO_NODE);
 			if (!p[i])
 				goto fail;
 			local_lock_irqsave(&s->cpu_slab->lock, flags);
@@ -615,7 +543,7 @@ int slub_alloc_bulk(struct mmtwin_kmem_cache *s, gfp_t gfp, size_t nr,
 		c->freelist = slub_get_freepointer(s, object);
 		p[i] = object;
 	}
-	c->tid = next_tid(c->tid);
+	c->tid = slub_next_tid(c->tid);
 	local_unlock_irqrestore(&s->cpu_slab->lock, flags);
 	goto zero;
 

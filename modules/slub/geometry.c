@@ -219,22 +219,12 @@ EXPORT_SYMBOL_IF_KUNIT(slub_calculate_geometry);
  * kmalloc_size_index[]: sizes up to 192 in steps of 8 map to a class,
  * so that 65..96 use kmalloc-96 and 129..192 kmalloc-192.
  */
-static const u8 kmalloc_small_index[24] = {
+const u8 slub_kmalloc_small_index[24] = {
 	3, 4, 5, 5, 6, 6, 6, 6,		/*   8 ..  64 */
 	1, 1, 1, 1, 7, 7, 7, 7,		/*  72 .. 128 */
 	2, 2, 2, 2, 2, 2, 2, 2,		/* 136 .. 192 */
 };
-
-/* kmalloc_index(): 0 for a zero size, or past the largest class. */
-unsigned int slub_kmalloc_index(size_t size)
-{
-	if (!size || size > SLUB_KMALLOC_MAX_SIZE)
-		return 0;
-	if (size <= 192)
-		return kmalloc_small_index[(size - 1) / 8];
-	return fls(size - 1);
-}
-EXPORT_SYMBOL_IF_KUNIT(slub_kmalloc_index);
+EXPORT_SYMBOL_IF_KUNIT(slub_kmalloc_small_index);
 
 unsigned int slub_kmalloc_class_size(unsigned int index)
 {

@@ -122,7 +122,22 @@ static inline unsigned int slub_info_end(const struct slub_geometry *g)
 #define SLUB_KMALLOC_MAX_SIZE	(1U << SLUB_KMALLOC_SHIFT_HIGH)
 #define SLUB_KMALLOC_CLASSES	(SLUB_KMALLOC_SHIFT_HIGH + 1)
 
-unsigned int slub_kmalloc_index(size_t size);
+extern const u8 slub_kmalloc_small_index[24];
+
+/*
+ * kmalloc_index() for sizes known only at run time, as kmalloc_slab():
+ * a table up to 192 bytes, fls() above; 0 for a zero size, or past the
+ * largest class. Inline: every kmalloc() asks.
+ */
+static inline unsigned int slub_kmalloc_index(size_t size)
+{
+	if (!size || size > SLUB_KMALLOC_MAX_SIZE)
+		return 0;
+	if (size <= 192)
+		return slub_kmalloc_small_index[(size - 1) / 8];
+	return fls(size - 1);
+}
+
 unsigned int slub_kmalloc_class_size(unsigned int index);
 unsigned int slub_kmalloc_class_align(unsigned int index);
 const char *slub_kmalloc_class_name(unsigned int index, bool reclaimable);

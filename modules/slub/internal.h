@@ -10,9 +10,11 @@
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/local_lock.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <mmtwin/buddy.h>
 #include <mmtwin/compat.h>
@@ -45,6 +47,9 @@
  * @tid: transaction id, changed with @freelist by one 128-bit cmpxchg
  * @pair: @freelist and @tid as the cmpxchg sees them
  * @slab: the active slab, frozen: only this CPU allocates from it
+ * @slab_start: @slab's first byte, and
+ * @slab_bytes: its size (0 without a slab): a free finds @slab from the
+ *	object's address alone, changed with @slab under @lock, tid bumped
  * @partial: slabs with free objects kept for this CPU, linked by slab_next
  * @partial_slabs: how many (6.12 keeps it in the first slab's ->slabs;
  *	here the CPU's own counter, read without the first slab)
@@ -59,6 +64,8 @@ struct slub_cpu {
 		union mmtwin_pair pair;
 	};
 	struct mmtwin_frame *slab;
+	unsigned long slab_start;
+	unsigned long slab_bytes;
 	struct mmtwin_frame *partial;
 	unsigned int partial_slabs;
 	local_lock_t lock;
@@ -133,6 +140,18 @@ union slub_counters {
 
 struct seq_file;
 
+/*
+ * The entry points of the hot paths each start a section of their own
+ * (SLUB_HOT), aligned to SLUB_HOT_ALIGN, so none of them (each under
+ * 1 KiB) straddles a page. The benchmarks run under QEMU's TCG, which chains a jump to its target
+ * only within a page: a fast path crossing a page boundary paid a lookup
+ * on every call (the kernel's kmem_cache_alloc() and kin each lie within
+ * one page). Sections of their own, because the assembler's padding
+ * inside one section starts with a jump that 6.1's objtool reports.
+ */
+#define SLUB_HOT(fn)		__section(".text.mmtwin_slub_hot." #fn)
+#define SLUB_HOT_ALIGN		1024
+
 /* Twin-wide state (main.c, cache.c). */
 extern struct mutex slub_caches_lock;
 extern struct list_head slub_caches;
@@ -143,7 +162,6 @@ extern unsigned int slub_max_order;
 void *slub_slab_address(const struct mmtwin_frame *slab);
 int slub_slab_nid(const struct mmtwin_frame *slab);
 unsigned int slub_slab_order(const struct mmtwin_frame *slab);
-struct mmtwin_frame *slub_virt_to_frame(const void *addr);
 union slub_counters slub_counters_read(const struct mmtwin_frame *slab);
 void *slub_slab_freelist(const struct mmtwin_frame *slab);
 void slub_slab_set(struct mmtwin_frame *slab, void *freelist,
@@ -158,9 +176,51 @@ struct mmtwin_frame *slub_new_slab(struct mmtwin_kmem_cache *s, gfp_t gfp,
 void slub_discard_slab(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab);
 void slub_free_slab(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab);
 void slub_forget_slab(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab);
+int slub_slab_map_init(void);
+void slub_slab_map_exit(void);
 int slub_init_random_seq(struct mmtwin_kmem_cache *s);
 void *slub_object_start(struct mmtwin_kmem_cache *s,
 			struct mmtwin_frame *slab, const void *addr);
+
+/*
+ * The slab map: for each page frame of memory, the head frame of the slab
+ * on it, as the kernel reads a page's slab from struct page. One page of
+ * pointers per 2 MiB of memory, allocated when a slab first lands there
+ * (slab.c); slub_slab_map[] covers memory up to high_memory at load.
+ */
+#define SLUB_MAP_LEAF_SHIFT	(PAGE_SHIFT - 3)
+#define SLUB_MAP_LEAF_ENTRIES	(1UL << SLUB_MAP_LEAF_SHIFT)
+
+extern struct mmtwin_frame ***slub_slab_map;
+extern unsigned long slub_slab_map_leaves;
+
+struct mmtwin_frame *slub_lookup_block(unsigned long pfn);
+
+/*
+ * virt_to_slab(): the head frame of the twin block holding @addr, in
+ * O(1), or NULL. Objects live in the direct map, so an address outside
+ * it is no twin object's (virt_addr_valid() without its call); inside,
+ * the slab map answers with a few loads, and the buddy (one call) for
+ * what the map does not hold: large kmalloc blocks, or no twin block.
+ */
+static inline struct mmtwin_frame *slub_virt_to_frame(const void *addr)
+{
+	unsigned long a = (unsigned long)addr, pfn, leaf_nr;
+	struct mmtwin_frame **leaf, *f;
+
+	if (a < PAGE_OFFSET || a >= VMALLOC_START)
+		return NULL;
+	pfn = PHYS_PFN(a - PAGE_OFFSET);
+	leaf_nr = pfn >> SLUB_MAP_LEAF_SHIFT;
+	if (likely(leaf_nr < slub_slab_map_leaves)) {
+		leaf = READ_ONCE(slub_slab_map[leaf_nr]);
+		f = leaf ? READ_ONCE(leaf[pfn & (SLUB_MAP_LEAF_ENTRIES - 1)]) :
+			   NULL;
+		if (likely(f))
+			return f;
+	}
+	return slub_lookup_block(pfn);
+}
 
 /* Free pointers, hardened as freelist_ptr_encode() when asked. */
 static inline void *slub_get_freepointer(struct mmtwin_kmem_cache *s,
@@ -169,6 +229,28 @@ static inline void *slub_get_freepointer(struct mmtwin_kmem_cache *s,
 	unsigned long addr = (unsigned long)object + s->geo.offset;
 	unsigned long val = READ_ONCE(*(unsigned long *)addr);
 
+	if (s->opts.hardened)
+		val ^= s->random ^ swab(addr);
+	return (void *)val;
+}
+
+/*
+ * get_freepointer_safe(): the lockless fast path may read the free
+ * pointer of an object another CPU took meanwhile, whose slab may since
+ * have gone back to the buddy and its chunk to the host. The cmpxchg
+ * fails then, whatever was read; but the read must not fault (freed
+ * pages are unmapped with DEBUG_PAGEALLOC) nor be reported by KASAN.
+ */
+static inline void *slub_get_freepointer_safe(struct mmtwin_kmem_cache *s,
+					      void *object)
+{
+	unsigned long addr = (unsigned long)object + s->geo.offset;
+	unsigned long val = 0;
+
+	if (!debug_pagealloc_enabled_static())
+		val = READ_ONCE_NOCHECK(*(unsigned long *)addr);
+	else if (copy_from_kernel_nofault(&val, (void *)addr, sizeof(val)))
+		return NULL;
 	if (s->opts.hardened)
 		val ^= s->random ^ swab(addr);
 	return (void *)val;
@@ -218,6 +300,9 @@ struct mmtwin_kmem_cache *slub_cache_create(const char *name,
 					    const struct slub_options *opts);
 void *slub_alloc(struct mmtwin_kmem_cache *s, gfp_t gfp, int node,
 		 unsigned int orig_size, unsigned long addr);
+void *slub_alloc_slow(struct mmtwin_kmem_cache *s, gfp_t gfp, int node);
+void slub_free_slow(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab,
+		    void *head, void *tail, unsigned int cnt);
 void slub_free(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab,
 	       void *object, unsigned long addr);
 void slub_flush_all(struct mmtwin_kmem_cache *s);
@@ -269,8 +354,16 @@ unsigned long slub_discard_empty(struct mmtwin_kmem_cache *s, int nid,
 /* kmalloc.c */
 int slub_kmalloc_init(void);
 void slub_kmalloc_exit(void);
-struct mmtwin_kmem_cache *slub_kmalloc_cache(unsigned int index,
-					     bool reclaimable);
+extern struct mmtwin_kmem_cache *slub_kmalloc_caches[2][SLUB_KMALLOC_CLASSES];
+
+/* The cache of kmalloc class @index (slub_kmalloc_index()), or NULL. */
+static inline struct mmtwin_kmem_cache *slub_kmalloc_cache(unsigned int index,
+							   bool reclaimable)
+{
+	if (!index || index >= SLUB_KMALLOC_CLASSES)
+		return NULL;
+	return slub_kmalloc_caches[reclaimable][index];
+}
 void *slub_alloc_orig(struct mmtwin_kmem_cache *s, gfp_t gfp,
 		      unsigned int orig_size);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kmalloc over the twin: the size classes of create_twin_kmalloc_caches()
+ * kmalloc over the twin: the size classes of create_slub_kmalloc_caches()
  * (normal and reclaimable), and requests above kmalloc-8k as whole
  * blocks from the twin buddy (___kmalloc_large_node()).
  */
@@ -9,16 +9,9 @@
 
 #include "internal.h"
 
-static struct mmtwin_kmem_cache *twin_kmalloc_caches[2][SLUB_KMALLOC_CLASSES];
-
-struct mmtwin_kmem_cache *slub_kmalloc_cache(unsigned int index,
-					     bool reclaimable)
-{
-	if (!index || index >= SLUB_KMALLOC_CLASSES)
-		return NULL;
-	return twin_kmalloc_caches[reclaimable][index];
-}
-EXPORT_SYMBOL_IF_KUNIT(slub_kmalloc_cache);
+/* kmalloc_caches[]: read by slub_kmalloc_cache(), inline in kmalloc(). */
+struct mmtwin_kmem_cache *slub_kmalloc_caches[2][SLUB_KMALLOC_CLASSES];
+EXPORT_SYMBOL_IF_KUNIT(slub_kmalloc_caches);
 
 static int new_kmalloc_cache(unsigned int index, bool reclaimable)
 {
@@ -33,7 +26,7 @@ static int new_kmalloc_cache(unsigned int index, bool reclaimable)
 			      &slub_default_opts);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	twin_kmalloc_caches[reclaimable][index] = s;
+	slub_kmalloc_caches[reclaimable][index] = s;
 	return 0;
 }
 
@@ -66,8 +59,8 @@ void slub_kmalloc_exit(void)
 
 	for (type = 0; type < 2; type++) {
 		for (i = 0; i < SLUB_KMALLOC_CLASSES; i++) {
-			mmtwin_kmem_cache_destroy(twin_kmalloc_caches[type][i]);
-			twin_kmalloc_caches[type][i] = NULL;
+			mmtwin_kmem_cache_destroy(slub_kmalloc_caches[type][i]);
+			slub_kmalloc_caches[type][i] = NULL;
 		}
 	}
 }

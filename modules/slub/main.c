@@ -75,15 +75,21 @@ static int __init mmtwin_slub_init(void)
 		pr_err("mmtwin_slub: the per-CPU fast path needs cmpxchg16b\n");
 		return -ENODEV;
 	}
-	ret = mmtwin_twin_register(&slub_twin);
+	ret = slub_slab_map_init();
 	if (ret)
 		return ret;
+	ret = mmtwin_twin_register(&slub_twin);
+	if (ret) {
+		slub_slab_map_exit();
+		return ret;
+	}
 	slub_sysfs_set_root(slub_twin.kobj);
 	ret = slub_kmalloc_init();
 	if (ret) {
 		pr_err("mmtwin_slub: kmalloc caches: %d\n", ret);
 		slub_release_all();
 		mmtwin_twin_unregister(&slub_twin);
+		slub_slab_map_exit();
 		return ret;
 	}
 	slub_debugfs_init(slub_twin.debugfs_dir);
@@ -100,6 +106,7 @@ static void __exit mmtwin_slub_exit(void)
 	slub_kmalloc_exit();
 	slub_release_all();
 	mmtwin_twin_unregister(&slub_twin);
+	slub_slab_map_exit();
 }
 
 module_init(mmtwin_slub_init);

@@ -37,11 +37,93 @@ unsigned int slub_slab_order(const struct mmtwin_frame *slab)
 	return slab->order;
 }
 
-/* virt_to_slab(): the head frame of the block holding @addr, in O(1). */
-struct mmtwin_frame *slub_virt_to_frame(const void *addr)
+/*
+ * The slab map (see slub_virt_to_frame()). An entry is set for each page
+ * of a new slab before any object is handed out and cleared before the
+ * slab goes back to the buddy, so a lookup that finds one is right; a
+ * page without one (no leaf: none could be allocated, or memory above
+ * the map) is looked up in the buddy instead.
+ */
+struct mmtwin_frame ***slub_slab_map;
+EXPORT_SYMBOL_IF_KUNIT(slub_slab_map);
+unsigned long slub_slab_map_leaves;
+EXPORT_SYMBOL_IF_KUNIT(slub_slab_map_leaves);
+
+int slub_slab_map_init(void)
 {
-	return mmtwin_virt_to_frame(addr);
+	unsigned long pages = PHYS_PFN(__pa(high_memory - 1)) + 1;
+
+	slub_slab_map_leaves = DIV_ROUND_UP(pages, SLUB_MAP_LEAF_ENTRIES);
+	slub_slab_map = kvcalloc(slub_slab_map_leaves, sizeof(*slub_slab_map),
+				 GFP_KERNEL);
+	if (!slub_slab_map)
+		slub_slab_map_leaves = 0;
+	return slub_slab_map ? 0 : -ENOMEM;
 }
+
+/* After every slab is gone. */
+void slub_slab_map_exit(void)
+{
+	unsigned long i;
+
+	for (i = 0; i < slub_slab_map_leaves; i++)
+		free_page((unsigned long)slub_slab_map[i]);
+	kvfree(slub_slab_map);
+	slub_slab_map = NULL;
+	slub_slab_map_leaves = 0;
+}
+
+/* The leaf holding @pfn's entry, allocated if @gfp is not 0. */
+static struct mmtwin_frame **map_leaf(unsigned long pfn, gfp_t gfp)
+{
+	unsigned long nr = pfn >> SLUB_MAP_LEAF_SHIFT;
+	struct mmtwin_frame **leaf, **old;
+
+	if (nr >= slub_slab_map_leaves)
+		return NULL;
+	leaf = READ_ONCE(slub_slab_map[nr]);
+	if (leaf || !gfp)
+		return leaf;
+	leaf = (struct mmtwin_frame **)get_zeroed_page(gfp);
+	if (!leaf)
+		return NULL;
+	old = cmpxchg(&slub_slab_map[nr], NULL, leaf);
+	if (old) {
+		free_page((unsigned long)leaf);
+		leaf = old;
+	}
+	return leaf;
+}
+
+/*
+ * Point each page of @slab (@order) at it, or (@slab NULL) at nothing.
+ * The leaves come with the slab allocation's own reclaim rules.
+ */
+static void map_slab(struct mmtwin_frame *slab, unsigned long pfn,
+		     unsigned int order, gfp_t gfp)
+{
+	gfp_t leaf_gfp = gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS);
+	unsigned long end = pfn + (1UL << order);
+	struct mmtwin_frame **leaf;
+
+	for (; pfn < end; pfn++) {
+		leaf = map_leaf(pfn, slab ? leaf_gfp | __GFP_NOWARN : 0);
+		if (leaf)
+			WRITE_ONCE(leaf[pfn & (SLUB_MAP_LEAF_ENTRIES - 1)], slab);
+	}
+}
+
+/* What the map does not hold: the buddy's block head, if allocated. */
+struct mmtwin_frame *slub_lookup_block(unsigned long pfn)
+{
+	struct mmtwin_frame *f = mmtwin_page_frame(pfn_to_page(pfn));
+
+	if (!f)
+		return NULL;
+	f = mmtwin_frame_head(f);
+	return READ_ONCE(f->state) == MMTWIN_FRAME_ALLOC ? f : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(slub_lookup_block);
 
 union slub_counters slub_counters_read(const struct mmtwin_frame *slab)
 {
@@ -234,6 +316,7 @@ struct mmtwin_frame *slub_new_slab(struct mmtwin_kmem_cache *s, gfp_t gfp,
 		mmtwin_free_pages(page, order);
 		return NULL;
 	}
+	map_slab(slab, page_to_pfn(page), order, gfp);
 	c.objects = slub_order_objects(order, s->geo.size);
 	slub_setup_slab_debug(s, slab, base);
 	slub_slab_set(slab, build_freelist(s, base, c.objects), c);
@@ -251,6 +334,7 @@ static void free_slab_now(struct mmtwin_kmem_cache *s,
 	unsigned int order = slub_slab_order(slab);
 
 	untrack_slab(s, slab);
+	map_slab(NULL, mmtwin_frame_pfn(slab), order, 0);
 	slab->slab_cache = NULL;
 	slab->freelist = NULL;
 	slab->counters = 0;
