@@ -3,13 +3,16 @@
  * KUnit tests for mmtwin_tlb's decision core, with the PCID cases a TCG
  * guest cannot show (QEMU's -cpu max has no PCID): choose_new_asid()'s six
  * slots in round-robin order, ctx_id reuse, a stale generation, and the
- * receiver's generation logic on an ASID other than 0.
+ * receiver's generation logic on an ASID other than 0; and the TLB
+ * simulator's core: a known access list, eviction, PCID tags, geometry.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
+#include <linux/vmalloc.h>
 
 #include <mmtwin/compat.h>
 #include "../modules/tlb/policy.h"
+#include "../modules/tlb/sim.h"
 
 #define MM(n)	((const void *)(0x1000UL * (n)))
 
@@ -124,7 +127,130 @@ static struct kunit_suite mmtwin_tlb_suite = {
 	.name = "mmtwin_tlb",
 	.test_cases = mmtwin_tlb_cases,
 };
-kunit_test_suite(mmtwin_tlb_suite);
+
+static const struct tlbs_xlate page_4k = { false, 4 }, page_2m = { true, 3 };
+
+/* The model is 300 KiB: vmalloc'ed per test. */
+static int sim_init(struct kunit *test)
+{
+	struct tlbs *t = vzalloc(sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	tlbs_init(t);
+	test->priv = t;
+	return 0;
+}
+
+static void sim_exit(struct kunit *test)
+{
+	vfree(test->priv);
+}
+
+static void sim_geom(struct kunit *test, struct tlbs *t, enum tlbs_array a,
+		     unsigned int entries, unsigned int ways)
+{
+	struct tlbs_geom g = { entries, ways };
+
+	KUNIT_ASSERT_EQ(test, tlbs_set_geom(t, a, &g), 0);
+}
+
+static void sim_pages(struct tlbs *t, const unsigned long *pages, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		tlbs_access(t, 1, pages[i] << 12, &page_4k);
+}
+
+/*
+ * A one-set, 4-way L1: pages 0-4 miss (4 evicts 0, the least recent);
+ * 0 and 1 come back from the STLB, each refill evicting the L1's oldest;
+ * 4 is still in L1.
+ */
+static void sim_known_list(struct kunit *test)
+{
+	static const unsigned long pages[] = { 0, 1, 2, 3, 4, 0, 4, 1 };
+	struct tlbs *t = test->priv;
+
+	sim_geom(test, t, TLBS_L1_4K, 4, 4);
+	sim_pages(t, pages, ARRAY_SIZE(pages));
+	KUNIT_EXPECT_EQ(test, t->st.accesses, 8ULL);
+	KUNIT_EXPECT_EQ(test, t->st.misses, 5ULL);
+	KUNIT_EXPECT_EQ(test, t->st.stlb_hits, 2ULL);
+	KUNIT_EXPECT_EQ(test, t->st.l1_hits, 1ULL);
+	KUNIT_EXPECT_EQ(test, t->st.evictions[TLBS_L1_4K], 3ULL);
+	KUNIT_EXPECT_EQ(test, t->st.evictions[TLBS_STLB], 0ULL);
+	KUNIT_EXPECT_EQ(test, t->st.walk_levels, 5ULL * 4);
+}
+
+/* A 2-entry STLB loses page 0 to page 2; the larger L1 still holds it. */
+static void sim_stlb_eviction(struct kunit *test)
+{
+	static const unsigned long pages[] = { 0, 1, 2 };
+	struct tlbs *t = test->priv;
+
+	sim_geom(test, t, TLBS_STLB, 2, 2);
+	sim_pages(t, pages, ARRAY_SIZE(pages));
+	KUNIT_EXPECT_EQ(test, t->st.evictions[TLBS_STLB], 1ULL);
+	KUNIT_EXPECT_EQ(test, t->st.evictions[TLBS_L1_4K], 0ULL);
+	KUNIT_EXPECT_EQ(test, tlbs_access(t, 1, 0, &page_4k), TLBS_HIT_L1);
+	tlbs_flush_all(t);
+	KUNIT_EXPECT_EQ(test, tlbs_access(t, 1, 0, &page_4k), TLBS_MISS);
+}
+
+/* One 2 MiB entry covers 512 pages; a flush of PCID 1 spares PCID 2. */
+static void sim_huge_and_pcid(struct kunit *test)
+{
+	struct tlbs *t = test->priv;
+	unsigned long va;
+
+	for (va = 0; va < (2UL << 20); va += 4096)
+		tlbs_access(t, 1, va, &page_2m);
+	KUNIT_EXPECT_EQ(test, t->st.misses, 1ULL);
+	KUNIT_EXPECT_EQ(test, t->st.l1_hits, 511ULL);
+	tlbs_access(t, 2, 0, &page_2m);
+	tlbs_flush_pcid(t, 1);
+	KUNIT_EXPECT_EQ(test, tlbs_access(t, 2, 0x1000, &page_2m), TLBS_HIT_L1);
+	KUNIT_EXPECT_EQ(test, tlbs_access(t, 1, 0x1000, &page_2m), TLBS_MISS);
+}
+
+/* Bad geometry is refused and changes nothing; a good one empties. */
+static void sim_geometry_checked(struct kunit *test)
+{
+	struct tlbs *t = test->priv;
+	struct tlbs_geom g = { 64, 3 };
+
+	KUNIT_EXPECT_EQ(test, tlbs_set_geom(t, TLBS_L1_4K, &g), -EINVAL);
+	g = (struct tlbs_geom){ 0, 4 };
+	KUNIT_EXPECT_EQ(test, tlbs_set_geom(t, TLBS_L1_4K, &g), -EINVAL);
+	g = (struct tlbs_geom){ 64, 0 };
+	KUNIT_EXPECT_EQ(test, tlbs_set_geom(t, TLBS_L1_4K, &g), -EINVAL);
+	g = (struct tlbs_geom){ TLBS_MAX_ENTRIES * 2, 8 };
+	KUNIT_EXPECT_EQ(test, tlbs_set_geom(t, TLBS_STLB, &g), -ERANGE);
+	KUNIT_EXPECT_EQ(test, t->lv[TLBS_L1_4K].geom.entries, 64U);
+	KUNIT_EXPECT_EQ(test, t->lv[TLBS_STLB].geom.entries, 1536U);
+	tlbs_access(t, 1, 0, &page_4k);
+	sim_geom(test, t, TLBS_L1_4K, 16, 16);
+	/* The L1 was emptied; the STLB kept the entry. */
+	KUNIT_EXPECT_EQ(test, tlbs_access(t, 1, 0, &page_4k), TLBS_HIT_STLB);
+}
+
+static struct kunit_case mmtwin_tlb_sim_cases[] = {
+	KUNIT_CASE(sim_known_list),
+	KUNIT_CASE(sim_stlb_eviction),
+	KUNIT_CASE(sim_huge_and_pcid),
+	KUNIT_CASE(sim_geometry_checked),
+	{}
+};
+
+static struct kunit_suite mmtwin_tlb_sim_suite = {
+	.name = "mmtwin_tlb_sim",
+	.init = sim_init,
+	.exit = sim_exit,
+	.test_cases = mmtwin_tlb_sim_cases,
+};
+kunit_test_suites(&mmtwin_tlb_suite, &mmtwin_tlb_sim_suite);
 
 MODULE_DESCRIPTION("KUnit tests for mmtwin_tlb");
 MODULE_LICENSE("GPL");

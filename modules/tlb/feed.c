@@ -669,14 +669,26 @@ static struct tlbt_tp tlbt_tps[] = {
 	{ "sched_switch", tlbt_on_sched_switch },
 };
 
-/* Built-in tracepoints a module cannot name: found by walking them all. */
-static void tlbt_find_tp(struct tracepoint *tp, void *priv)
-{
-	int i;
+struct tlbt_tp_query {
+	const char *name;
+	struct tracepoint *tp;
+};
 
-	for (i = 0; i < ARRAY_SIZE(tlbt_tps); i++)
-		if (!strcmp(tp->name, tlbt_tps[i].name))
-			tlbt_tps[i].tp = tp;
+static void tlbt_match_tp(struct tracepoint *tp, void *priv)
+{
+	struct tlbt_tp_query *q = priv;
+
+	if (!strcmp(tp->name, q->name))
+		q->tp = tp;
+}
+
+/* Built-in tracepoints a module cannot name: found by walking them all. */
+struct tracepoint *tlbt_find_tracepoint(const char *name)
+{
+	struct tlbt_tp_query q = { name, NULL };
+
+	for_each_kernel_tracepoint(tlbt_match_tp, &q);
+	return q.tp;
 }
 
 static void tlbt_tp_unregister(int n)
@@ -691,8 +703,8 @@ static int tlbt_tp_register(void)
 {
 	int i, ret;
 
-	for_each_kernel_tracepoint(tlbt_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(tlbt_tps); i++) {
+		tlbt_tps[i].tp = tlbt_find_tracepoint(tlbt_tps[i].name);
 		ret = -ENOENT;
 		if (tlbt_tps[i].tp)
 			ret = tracepoint_probe_register(tlbt_tps[i].tp,
