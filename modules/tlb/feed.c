@@ -580,6 +580,17 @@ static void tlbt_kernel_flush_seen(bool full)
 	local_irq_restore(flags);
 }
 
+/*
+ * flush_tlb_all(): nr_tlb_remote_flush counted by the caller, outside
+ * native_flush_tlb_multi(); its receivers are do_flush_tlb_all()'s.
+ * set_memory's cpa_flush() and large-page splits call it.
+ */
+static int tlbt_flush_all_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	this_cpu_inc(tlbt_pcpu.misc.vm_remote_flush);
+	return 0;
+}
+
 static int tlbt_kernel_all_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	this_cpu_inc(tlbt_pcpu.misc.vm_remote_received);
@@ -651,6 +662,7 @@ static struct kprobe tlbt_kps[] = {
 	{ .symbol_name = "flush_tlb_kernel_range",
 	  .pre_handler = tlbt_kernel_range_pre },
 	{ .symbol_name = "do_flush_tlb_all", .pre_handler = tlbt_kernel_all_pre },
+	{ .symbol_name = "flush_tlb_all", .pre_handler = tlbt_flush_all_pre },
 	{ .symbol_name = "do_kernel_range_flush",
 	  .pre_handler = tlbt_kernel_one_pre },
 };
@@ -778,6 +790,7 @@ out:
 	mutex_unlock(&tlbt_arm_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_feed_arm);
 
 void tlbt_feed_disarm(void)
 {
@@ -790,6 +803,7 @@ void tlbt_feed_disarm(void)
 	}
 	mutex_unlock(&tlbt_arm_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_feed_disarm);
 
 bool tlbt_feed_armed(void)
 {
