@@ -34,7 +34,8 @@ static int stats_show(struct seq_file *m, void *v)
 		   misc.unframed, misc.filtered, misc.unsynced);
 	seq_printf(m, "resyncs %llu\nlayout_errors %llu\nswitches %llu\n",
 		   misc.resyncs, misc.layout_errors, misc.switches);
-	seq_printf(m, "kretprobe_missed %lu\n", tlbt_nmissed());
+	seq_printf(m, "kretprobe_missed %lu\nkprobe_missed %lu\n",
+		   tlbt_nmissed(), tlbt_kp_nmissed());
 	/* Named as in /proc/vmstat: what the twin expects those to count. */
 	seq_printf(m, "nr_tlb_remote_flush %llu\nnr_tlb_remote_flush_received %llu\n",
 		   misc.vm_remote_flush, misc.vm_remote_received);

@@ -820,6 +820,19 @@ unsigned long tlbt_nmissed(void)
 	return n;
 }
 
+/* Probe hits skipped by kprobes itself: a handler already running. */
+unsigned long tlbt_kp_nmissed(void)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tlbt_krps); i++)
+		n += tlbt_krps[i].kp.nmissed;
+	for (i = 0; i < ARRAY_SIZE(tlbt_kps); i++)
+		n += tlbt_kps[i].nmissed;
+	return n;
+}
+
 void tlbt_feed_init(void)
 {
 	int i;

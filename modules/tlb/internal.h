@@ -121,6 +121,7 @@ int tlbt_feed_arm(void);
 void tlbt_feed_disarm(void);
 bool tlbt_feed_armed(void);
 unsigned long tlbt_nmissed(void);
+unsigned long tlbt_kp_nmissed(void);
 struct tracepoint *tlbt_find_tracepoint(const char *name);
 
 /* stats.c */
