@@ -9,6 +9,7 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
@@ -124,18 +125,22 @@ static void tlbs_count_page(unsigned long size)
 		tlbs_gst.pages[0]++;
 }
 
+typedef int (*tlbs_translate_t)(struct mm_struct *mm, unsigned long addr,
+				struct mmtwin_pgwalk_xlate *out);
+
 /*
  * One access: the walker twin's translation decides the entry's size and
  * the levels a miss reads. The model has no 1 GiB arrays: a 1 GiB leaf is
  * held as 2 MiB entries, as CPUs without 1 GiB L1 entries splinter it.
  */
-static int tlbs_access_one(struct mm_struct *mm, unsigned long va)
+static int tlbs_access_one(tlbs_translate_t translate, struct mm_struct *mm,
+			   unsigned long va)
 {
 	struct mmtwin_pgwalk_xlate x;
 	struct tlbs_xlate tx;
 	int ret;
 
-	ret = mmtwin_pgwalk_translate(mm, va, &x);
+	ret = translate(mm, va, &x);
 	if (ret)
 		return ret;
 	if (!x.mapped) {
@@ -171,35 +176,44 @@ static unsigned long tlbs_gen_next(struct tlbs_gen *g, unsigned long i)
 	return g->start + (g->rnd % g->pages) * PAGE_SIZE;
 }
 
-static int tlbs_run_batch(struct mm_struct *mm, struct tlbs_gen *g,
-			  unsigned long i, unsigned long n)
+static int tlbs_run_batch(tlbs_translate_t translate, struct mm_struct *mm,
+			  struct tlbs_gen *g, unsigned long i, unsigned long n)
 {
 	int ret = mmap_read_lock_killable(mm);
 
 	if (ret)
 		return ret;
 	for (; !ret && n; i++, n--)
-		ret = tlbs_access_one(mm, tlbs_gen_next(g, i));
+		ret = tlbs_access_one(translate, mm, tlbs_gen_next(g, i));
 	mmap_read_unlock(mm);
 	return ret;
 }
 
-/* Runs @g in the writer's mm, dropping the mmap lock every batch. */
+/*
+ * Runs @g in the writer's mm, dropping the mmap lock every batch. The
+ * walker twin is asked through symbol_request() for the time of the run
+ * (modprobe loads it if need be), not linked against: mmtwin_pgwalk stays
+ * unloadable while the simulator is idle.
+ */
 static int tlbs_run(struct tlbs_gen *g)
 {
+	tlbs_translate_t translate = symbol_request(mmtwin_pgwalk_translate);
 	struct mm_struct *mm = current->mm;
 	u64 t0 = ktime_get_ns();
 	unsigned long i, n;
 	int ret = 0;
 
+	if (!translate)
+		return -ENODEV;
 	for (i = 0; i < g->count && !ret; i += n) {
 		n = min(TLBS_BATCH, g->count - i);
-		ret = tlbs_run_batch(mm, g, i, n);
+		ret = tlbs_run_batch(translate, mm, g, i, n);
 		cond_resched();
 		if (!ret && fatal_signal_pending(current))
 			ret = -EINTR;
 	}
 	tlbs_gst.ns += ktime_get_ns() - t0;
+	symbol_put(mmtwin_pgwalk_translate);
 	return ret;
 }
 

@@ -135,7 +135,7 @@ static void sim_rates(void)
 	char *p = mmap(NULL, SIM_LEN, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED || load_module("mmtwin_pgwalk"))
 		exit(1);
 	madvise(p, SIM_LEN, MADV_NOHUGEPAGE);
 	memset(p, 1, SIM_LEN);

@@ -75,8 +75,8 @@ int main(void)
 	cpu_set_t set;
 	size_t k;
 
-	if (load_module("mmtwin_tlb")) {
-		printf("mmtwin_tlb will not load\n");
+	if (load_module("mmtwin_tlb") || load_module("mmtwin_pgwalk")) {
+		printf("mmtwin_tlb or mmtwin_pgwalk will not load\n");
 		return 1;
 	}
 	CPU_ZERO(&set);

@@ -139,6 +139,8 @@ FIXTURE_SETUP(sim)
 	int i;
 
 	ASSERT_EQ(0, load_module("mmtwin_tlb"));
+	/* The simulator translates through it. */
+	ASSERT_EQ(0, load_module("mmtwin_pgwalk"));
 	for (i = 0; i < 6; i++) {
 		self->geom[i] = geom(geom_files[i]);
 		ASSERT_LT(0, self->geom[i]);
