@@ -18,11 +18,13 @@ echo 0 >$T/tracing_on
 echo "--- events traced: $(grep -c ' tlb_flush:' $T/trace) kernel tlb:tlb_flush," \
 	"$(grep -c ' mmtwin_tlb_decision:' $T/trace) twin mmtwin_tlb_decision"
 # Arming patches kernel text, whose flushes (poking_mm) the twin filters
-# and does not judge: each twin decision is shown after the kernel event
-# it judged, when there is one.
-echo "--- the first 10 twin decisions, each after the kernel event before it"
+# and does not judge: each twin decision that saw an event (observed=1) is
+# shown after that kernel event; one predicting no event (a switch to a
+# kernel thread, which keeps the TLB) stands alone.
+echo "--- the first 10 twin decisions, each after the kernel event it judged"
 awk '/ tlb_flush: / { k = $0; next }
-	/ mmtwin_tlb_decision: / { if (k != "") print k; print; k = ""
+	/ mmtwin_tlb_decision: / { if (/ observed=1 / && k != "") print k
+		print; k = ""
 		if (++n == 10) exit }' $T/trace | sed 's/^ *//'
 echo 0 >$D/enable
 echo "--- $D/stats"
