@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 
 #include <mmtwin/compat.h>
+#include <mmtwin/pgwalk.h>
 #include "internal.h"
 
 /*
@@ -108,3 +109,19 @@ int pgw_translate(struct mm_struct *mm, unsigned long addr, struct pgw_xlate *x)
 	return pgw_walk_range(&w);
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_translate);
+
+/* The walk's summary for another twin (the TLB simulator's page walks). */
+int mmtwin_pgwalk_translate(struct mm_struct *mm, unsigned long addr,
+			    struct mmtwin_pgwalk_xlate *out)
+{
+	struct pgw_xlate x;
+	int ret = pgw_translate(mm, addr, &x);
+
+	if (ret)
+		return ret;
+	out->mapped = x.mapped;
+	out->levels = x.nsteps;
+	out->page_size = x.mapped ? x.page_size : 0;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mmtwin_pgwalk_translate);

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs glue of the TLB twin: /sys/kernel/debug/mmtwin/tlb/{stats,
- * mismatches,state,enable}. Readers sum per-CPU data the handlers write.
+ * mismatches,state,enable,sim}. Readers sum per-CPU data the handlers
+ * write; "sim" hands commands to the simulator (simrun.c).
  */
 #include <linux/debugfs.h>
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include <mmtwin/core.h>
 
 #include "internal.h"
 #include "kernel.h"
@@ -29,7 +34,8 @@ static int stats_show(struct seq_file *m, void *v)
 		   misc.unframed, misc.filtered, misc.unsynced);
 	seq_printf(m, "resyncs %llu\nlayout_errors %llu\nswitches %llu\n",
 		   misc.resyncs, misc.layout_errors, misc.switches);
-	seq_printf(m, "kretprobe_missed %lu\n", tlbt_nmissed());
+	seq_printf(m, "kretprobe_missed %lu\nkprobe_missed %lu\n",
+		   tlbt_nmissed(), tlbt_kp_nmissed());
 	/* Named as in /proc/vmstat: what the twin expects those to count. */
 	seq_printf(m, "nr_tlb_remote_flush %llu\nnr_tlb_remote_flush_received %llu\n",
 		   misc.vm_remote_flush, misc.vm_remote_received);
@@ -135,10 +141,47 @@ static const struct file_operations enable_fops = {
 	.llseek	= default_llseek,
 };
 
+static int sim_show(struct seq_file *m, void *v)
+{
+	tlbs_sim_show(m);
+	return 0;
+}
+
+static int sim_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sim_show, NULL);
+}
+
+/* A "list" of addresses may be long: 64 KiB, about 4000 of them. */
+#define TLBS_CMD_MAX	(64 << 10)
+
+static ssize_t sim_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	char *buf = mmtwin_copy_command(ubuf, len, TLBS_CMD_MAX);
+	int ret;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = tlbs_sim_command(buf);
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+static const struct file_operations sim_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sim_open,
+	.read		= seq_read,
+	.write		= sim_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 void tlbt_debugfs_init(struct dentry *dir)
 {
 	debugfs_create_file("stats", 0400, dir, NULL, &stats_fops);
 	debugfs_create_file("mismatches", 0400, dir, NULL, &mismatches_fops);
 	debugfs_create_file("state", 0400, dir, NULL, &state_fops);
 	debugfs_create_file("enable", 0600, dir, NULL, &enable_fops);
+	debugfs_create_file("sim", 0600, dir, NULL, &sim_fops);
 }

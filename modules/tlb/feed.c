@@ -580,6 +580,17 @@ static void tlbt_kernel_flush_seen(bool full)
 	local_irq_restore(flags);
 }
 
+/*
+ * flush_tlb_all(): nr_tlb_remote_flush counted by the caller, outside
+ * native_flush_tlb_multi(); its receivers are do_flush_tlb_all()'s.
+ * set_memory's cpa_flush() and large-page splits call it.
+ */
+static int tlbt_flush_all_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	this_cpu_inc(tlbt_pcpu.misc.vm_remote_flush);
+	return 0;
+}
+
 static int tlbt_kernel_all_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	this_cpu_inc(tlbt_pcpu.misc.vm_remote_received);
@@ -651,6 +662,7 @@ static struct kprobe tlbt_kps[] = {
 	{ .symbol_name = "flush_tlb_kernel_range",
 	  .pre_handler = tlbt_kernel_range_pre },
 	{ .symbol_name = "do_flush_tlb_all", .pre_handler = tlbt_kernel_all_pre },
+	{ .symbol_name = "flush_tlb_all", .pre_handler = tlbt_flush_all_pre },
 	{ .symbol_name = "do_kernel_range_flush",
 	  .pre_handler = tlbt_kernel_one_pre },
 };
@@ -669,14 +681,26 @@ static struct tlbt_tp tlbt_tps[] = {
 	{ "sched_switch", tlbt_on_sched_switch },
 };
 
-/* Built-in tracepoints a module cannot name: found by walking them all. */
-static void tlbt_find_tp(struct tracepoint *tp, void *priv)
-{
-	int i;
+struct tlbt_tp_query {
+	const char *name;
+	struct tracepoint *tp;
+};
 
-	for (i = 0; i < ARRAY_SIZE(tlbt_tps); i++)
-		if (!strcmp(tp->name, tlbt_tps[i].name))
-			tlbt_tps[i].tp = tp;
+static void tlbt_match_tp(struct tracepoint *tp, void *priv)
+{
+	struct tlbt_tp_query *q = priv;
+
+	if (!strcmp(tp->name, q->name))
+		q->tp = tp;
+}
+
+/* Built-in tracepoints a module cannot name: found by walking them all. */
+struct tracepoint *tlbt_find_tracepoint(const char *name)
+{
+	struct tlbt_tp_query q = { name, NULL };
+
+	for_each_kernel_tracepoint(tlbt_match_tp, &q);
+	return q.tp;
 }
 
 static void tlbt_tp_unregister(int n)
@@ -691,8 +715,8 @@ static int tlbt_tp_register(void)
 {
 	int i, ret;
 
-	for_each_kernel_tracepoint(tlbt_find_tp, NULL);
 	for (i = 0; i < ARRAY_SIZE(tlbt_tps); i++) {
+		tlbt_tps[i].tp = tlbt_find_tracepoint(tlbt_tps[i].name);
 		ret = -ENOENT;
 		if (tlbt_tps[i].tp)
 			ret = tracepoint_probe_register(tlbt_tps[i].tp,
@@ -766,6 +790,7 @@ out:
 	mutex_unlock(&tlbt_arm_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_feed_arm);
 
 void tlbt_feed_disarm(void)
 {
@@ -778,6 +803,7 @@ void tlbt_feed_disarm(void)
 	}
 	mutex_unlock(&tlbt_arm_lock);
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_feed_disarm);
 
 bool tlbt_feed_armed(void)
 {
@@ -791,6 +817,19 @@ unsigned long tlbt_nmissed(void)
 
 	for (i = 0; i < ARRAY_SIZE(tlbt_krps); i++)
 		n += tlbt_krps[i].nmissed;
+	return n;
+}
+
+/* Probe hits skipped by kprobes itself: a handler already running. */
+unsigned long tlbt_kp_nmissed(void)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tlbt_krps); i++)
+		n += tlbt_krps[i].kp.nmissed;
+	for (i = 0; i < ARRAY_SIZE(tlbt_kps); i++)
+		n += tlbt_kps[i].nmissed;
 	return n;
 }
 

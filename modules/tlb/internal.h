@@ -10,8 +10,12 @@
 #include <linux/types.h>
 
 #include "policy.h"
+#include "sim.h"
 
 struct dentry;
+struct kobject;
+struct seq_file;
+struct tracepoint;
 
 /*
  * What a kprobed function is expected to emit on tlb:tlb_flush. Frames
@@ -117,6 +121,8 @@ int tlbt_feed_arm(void);
 void tlbt_feed_disarm(void);
 bool tlbt_feed_armed(void);
 unsigned long tlbt_nmissed(void);
+unsigned long tlbt_kp_nmissed(void);
+struct tracepoint *tlbt_find_tracepoint(const char *name);
 
 /* stats.c */
 void tlbt_reset(void);
@@ -130,5 +136,17 @@ const char *tlbt_row_name(int row);
 
 /* debugfs.c */
 void tlbt_debugfs_init(struct dentry *dir);
+
+/* simrun.c: the simulator's one model TLB, under its own lock. */
+int tlbs_sim_init(void);
+void tlbs_sim_exit(void);
+int tlbs_sim_command(char *buf);
+void tlbs_sim_show(struct seq_file *m);
+unsigned int tlbs_sim_geom(enum tlbs_array a, bool ways);
+int tlbs_sim_set_geom(enum tlbs_array a, bool ways, unsigned int val);
+
+/* sysfs.c */
+int tlbs_sysfs_init(struct kobject *kobj);
+void tlbs_sysfs_exit(struct kobject *kobj);
 
 #endif /* _MMTWIN_TLB_INTERNAL_H */

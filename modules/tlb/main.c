@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmtwin_tlb: registers the "tlb" twin, which predicts each x86 TLB flush
- * decision of the running kernel and checks it against tlb:tlb_flush.
+ * decision of the running kernel and checks it against tlb:tlb_flush, and
+ * its TLB simulator, which translates through the walker twin.
  */
 #include <linux/cpumask.h>
 #include <linux/module.h>
@@ -33,19 +34,33 @@ static int __init mmtwin_tlb_init(void)
 		       nr_cpu_ids, BITS_PER_LONG);
 		return -ENODEV;
 	}
-	ret = mmtwin_twin_register(&tlb_twin);
+	ret = tlbs_sim_init();
 	if (ret)
 		return ret;
+	ret = mmtwin_twin_register(&tlb_twin);
+	if (ret)
+		goto sim_exit;
+	ret = tlbs_sysfs_init(tlb_twin.kobj);
+	if (ret)
+		goto unregister;
 	tlbt_feed_init();
 	tlbt_debugfs_init(tlb_twin.debugfs_dir);
 	return 0;
+
+unregister:
+	mmtwin_twin_unregister(&tlb_twin);
+sim_exit:
+	tlbs_sim_exit();
+	return ret;
 }
 
 static void __exit mmtwin_tlb_exit(void)
 {
+	tlbs_sysfs_exit(tlb_twin.kobj);
 	/* Removes the files first: nobody can arm the probes again. */
 	mmtwin_twin_unregister(&tlb_twin);
 	tlbt_feed_disarm();
+	tlbs_sim_exit();
 }
 
 module_init(mmtwin_tlb_init);

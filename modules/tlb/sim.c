@@ -9,15 +9,16 @@
 #define TLBS_SHIFT_4K	12
 #define TLBS_SHIFT_2M	21
 
-/* Entries a multiple of ways, both non-zero, within the arrays' size. */
+/* Within the arrays' size; entries a multiple of ways, both non-zero. */
 int tlbs_check_geom(const struct tlbs_geom *g)
 {
-	if (!g->entries || !g->ways || g->entries % g->ways)
-		return -EINVAL;
 	if (g->entries > TLBS_MAX_ENTRIES)
 		return -ERANGE;
+	if (!g->entries || !g->ways || g->entries % g->ways)
+		return -EINVAL;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbs_check_geom);
 
 static void tlbs_clear(struct tlbs_level *lv)
 {
@@ -37,6 +38,19 @@ void tlbs_init(struct tlbs *t)
 	for (a = 0; a < TLBS_NR_ARRAYS; a++)
 		t->lv[a].geom = defaults[a];
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbs_init);
+
+/* Every entry invalid and the counts zero; the geometry stays. */
+void tlbs_reset(struct tlbs *t)
+{
+	int a;
+
+	for (a = 0; a < TLBS_NR_ARRAYS; a++)
+		tlbs_clear(&t->lv[a]);
+	t->clock = 0;
+	memset(&t->st, 0, sizeof(t->st));
+}
+EXPORT_SYMBOL_IF_KUNIT(tlbs_reset);
 
 int tlbs_set_geom(struct tlbs *t, enum tlbs_array a, const struct tlbs_geom *g)
 {
@@ -48,6 +62,7 @@ int tlbs_set_geom(struct tlbs *t, enum tlbs_array a, const struct tlbs_geom *g)
 	tlbs_clear(&t->lv[a]);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbs_set_geom);
 
 static struct tlbs_entry *tlbs_set(struct tlbs_level *lv, unsigned long vpn)
 {
@@ -69,26 +84,40 @@ static struct tlbs_entry *tlbs_lookup(struct tlbs_level *lv, u16 pcid,
 	return NULL;
 }
 
-/* Fills the invalid or least recently used way of vpn's set. */
-static void tlbs_fill(struct tlbs_level *lv, u16 pcid, unsigned long vpn,
+/*
+ * Fills the invalid or least recently used way of vpn's set.
+ * Return: true if a valid entry was evicted.
+ */
+static bool tlbs_fill(struct tlbs_level *lv, u16 pcid, unsigned long vpn,
 		      bool huge, u64 now)
 {
 	struct tlbs_entry *set = tlbs_set(lv, vpn), *victim = set;
 	unsigned int w;
+	bool evicted;
 
 	for (w = 1; w < lv->geom.ways && victim->lru; w++)
 		if (!set[w].lru || set[w].lru < victim->lru)
 			victim = &set[w];
+	evicted = victim->lru;
 	victim->vpn = vpn;
 	victim->pcid = pcid;
 	victim->huge = huge;
 	victim->lru = now;
+	return evicted;
+}
+
+static void tlbs_fill_count(struct tlbs *t, enum tlbs_array a, u16 pcid,
+			    unsigned long vpn, bool huge, u64 now)
+{
+	if (tlbs_fill(&t->lv[a], pcid, vpn, huge, now))
+		t->st.evictions[a]++;
 }
 
 enum tlbs_hit tlbs_access(struct tlbs *t, u16 pcid, unsigned long va,
 			  const struct tlbs_xlate *x)
 {
-	struct tlbs_level *l1 = &t->lv[x->huge ? TLBS_L1_2M : TLBS_L1_4K];
+	enum tlbs_array a1 = x->huge ? TLBS_L1_2M : TLBS_L1_4K;
+	struct tlbs_level *l1 = &t->lv[a1];
 	struct tlbs_level *l2 = &t->lv[TLBS_STLB];
 	unsigned long vpn = va >> (x->huge ? TLBS_SHIFT_2M : TLBS_SHIFT_4K);
 	u64 now = ++t->clock;
@@ -104,16 +133,17 @@ enum tlbs_hit tlbs_access(struct tlbs *t, u16 pcid, unsigned long va,
 	e = tlbs_lookup(l2, pcid, vpn, x->huge);
 	if (e) {
 		e->lru = now;
-		tlbs_fill(l1, pcid, vpn, x->huge, now);
+		tlbs_fill_count(t, a1, pcid, vpn, x->huge, now);
 		t->st.stlb_hits++;
 		return TLBS_HIT_STLB;
 	}
 	t->st.misses++;
 	t->st.walk_levels += x->levels;
-	tlbs_fill(l2, pcid, vpn, x->huge, now);
-	tlbs_fill(l1, pcid, vpn, x->huge, now);
+	tlbs_fill_count(t, TLBS_STLB, pcid, vpn, x->huge, now);
+	tlbs_fill_count(t, a1, pcid, vpn, x->huge, now);
 	return TLBS_MISS;
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbs_access);
 
 static void tlbs_drop(struct tlbs *t, bool (*match)(const struct tlbs_entry *,
 						     const void *),
@@ -158,12 +188,14 @@ void tlbs_flush_all(struct tlbs *t)
 {
 	tlbs_drop(t, tlbs_match_all, NULL);
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbs_flush_all);
 
 /* A CR3 write to @pcid without the no-flush bit: that context only. */
 void tlbs_flush_pcid(struct tlbs *t, u16 pcid)
 {
 	tlbs_drop(t, tlbs_match_pcid, &pcid);
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbs_flush_pcid);
 
 /* INVLPG over a range: every translation overlapping it, 4 KiB or 2 MiB. */
 void tlbs_flush_range(struct tlbs *t, u16 pcid, unsigned long start,
@@ -173,3 +205,4 @@ void tlbs_flush_range(struct tlbs *t, u16 pcid, unsigned long start,
 
 	tlbs_drop(t, tlbs_match_range, &r);
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbs_flush_range);

@@ -41,6 +41,7 @@ struct tlbs_level {
 
 struct tlbs_stats {
 	u64 accesses, l1_hits, stlb_hits, misses, walk_levels, flushes;
+	u64 evictions[TLBS_NR_ARRAYS];	/* valid entries replaced by a fill */
 };
 
 struct tlbs {
@@ -59,6 +60,7 @@ enum tlbs_hit { TLBS_HIT_L1, TLBS_HIT_STLB, TLBS_MISS };
 
 int tlbs_check_geom(const struct tlbs_geom *g);
 void tlbs_init(struct tlbs *t);
+void tlbs_reset(struct tlbs *t);
 int tlbs_set_geom(struct tlbs *t, enum tlbs_array a, const struct tlbs_geom *g);
 enum tlbs_hit tlbs_access(struct tlbs *t, u16 pcid, unsigned long va,
 			  const struct tlbs_xlate *x);

@@ -83,3 +83,4 @@ void tlbt_sum(struct tlbt_counts *rows, struct tlbt_misc *misc)
 		misc->vm_local_one += READ_ONCE(p->misc.vm_local_one);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(tlbt_sum);

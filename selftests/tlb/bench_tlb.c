@@ -3,8 +3,9 @@
  * The cost of watching: flush-heavy loops (munmap of a prefaulted range,
  * mprotect of a touched range) and a context-switch loop (two processes
  * ping-ponging on one CPU), each timed with mmtwin_tlb disarmed and armed.
- * Prints ns per operation and the ratio on "mmtwin-bench:" lines; asserts
- * nothing about times.
+ * Prints ns per operation and the ratio on "mmtwin-bench:" lines; then the
+ * TLB simulator's throughput (accesses per second, each translated by the
+ * walker twin). Asserts nothing about times.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -17,7 +18,9 @@
 #include "mmtwin_selftest.h"
 
 #define ENABLE	"/sys/kernel/debug/mmtwin/tlb/enable"
+#define SIM	"/sys/kernel/debug/mmtwin/tlb/sim"
 #define PG	4096UL
+#define SIM_LEN	(64UL << 20)
 
 static double now_ns(void)
 {
@@ -95,6 +98,53 @@ static double switch_loop(int n)
 	return (now_ns() - t0) / (2.0 * n);
 }
 
+/* A "name value" line of the simulator's file. */
+static long long sim_stat(const char *key)
+{
+	char line[256], name[64], extra[8];
+	long long v, ret = -1;
+	FILE *f = fopen(SIM, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld %7s", name, &v, extra) == 2 &&
+		    !strcmp(name, key))
+			ret = v;
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+/* Accesses per second of one simulator command, from its own clock. */
+static void sim_rate(const char *name, const char *fmt, char *p)
+{
+	char cmd[160];
+	double rate;
+
+	snprintf(cmd, sizeof(cmd), fmt, p, p + SIM_LEN);
+	if (write_file(SIM, "reset") || write_file(SIM, cmd) ||
+	    write_file(SIM, cmd)) {
+		printf("mmtwin-bench: tlb: %-18s failed\n", name);
+		return;
+	}
+	rate = sim_stat("accesses") * 1e9 / sim_stat("ns");
+	printf("mmtwin-bench: tlb: %-18s %12.0f accesses/s\n", name, rate);
+}
+
+static void sim_rates(void)
+{
+	char *p = mmap(NULL, SIM_LEN, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || load_module("mmtwin_pgwalk"))
+		exit(1);
+	madvise(p, SIM_LEN, MADV_NOHUGEPAGE);
+	memset(p, 1, SIM_LEN);
+	sim_rate("sim_seq_64m", "seq %p %p", p);
+	sim_rate("sim_random_64m", "random %p %p 16384 1", p);
+	write_file(SIM, "reset");
+	munmap(p, SIM_LEN);
+}
+
 struct loop {
 	const char *name;
 	double (*fn)(int n);
@@ -133,5 +183,6 @@ int main(void)
 		printf("mmtwin-bench: tlb: %-18s %12.0f %12.0f %8.2f\n",
 		       l->name, off, on, on / off);
 	}
+	sim_rates();
 	return 0;
 }

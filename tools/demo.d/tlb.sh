@@ -15,8 +15,17 @@ echo 1 >$D/enable
 echo 1 >$T/tracing_on
 for i in 1 2 3; do ls / >/dev/null; done
 echo 0 >$T/tracing_on
-echo "--- kernel tlb:tlb_flush and the twin's mmtwin_tlb_decision, in order (first 24)"
-grep -E 'tlb_flush:|mmtwin_tlb_decision:' $T/trace | head -24 | sed 's/^ *//'
+echo "--- events traced: $(grep -c ' tlb_flush:' $T/trace) kernel tlb:tlb_flush," \
+	"$(grep -c ' mmtwin_tlb_decision:' $T/trace) twin mmtwin_tlb_decision"
+# Arming patches kernel text, whose flushes (poking_mm) the twin filters
+# and does not judge: each twin decision that saw an event (observed=1) is
+# shown after that kernel event; one predicting no event (a switch to a
+# kernel thread, which keeps the TLB) stands alone.
+echo "--- the first 10 twin decisions, each after the kernel event it judged"
+awk '/ tlb_flush: / { k = $0; next }
+	/ mmtwin_tlb_decision: / { if (/ observed=1 / && k != "") print k
+		print; k = ""
+		if (++n == 10) exit }' $T/trace | sed 's/^ *//'
 echo 0 >$D/enable
 echo "--- $D/stats"
 cat $D/stats
@@ -25,3 +34,8 @@ sed -n '1,7p' $D/state
 echo "--- $D/mismatches"
 cat $D/mismatches
 rmdir $T 2>/dev/null
+echo "=== mmtwin_tlb: the TLB simulator (/sys/kernel/debug/mmtwin/tlb/sim), 4 KiB pages against THP"
+echo "geometry (/sys/kernel/mmtwin/tlb/): L1 4 KiB $(cat /sys/kernel/mmtwin/tlb/l1_4k_entries)x$(cat /sys/kernel/mmtwin/tlb/l1_4k_ways)," \
+	"L1 2 MiB $(cat /sys/kernel/mmtwin/tlb/l1_2m_entries)x$(cat /sys/kernel/mmtwin/tlb/l1_2m_ways)," \
+	"STLB $(cat /sys/kernel/mmtwin/tlb/stlb_entries)x$(cat /sys/kernel/mmtwin/tlb/stlb_ways)"
+/mmtwin/selftests/tlb/sim_demo

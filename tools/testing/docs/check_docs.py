@@ -99,7 +99,7 @@ def created_files():
         for name in re.findall(r'mmtwin_fault_debugfs\("([a-z_]+)"', text):
             found.append((f"{droot}/{name}/", src))
         # [a-z] first: "_name" is a macro's parameter, not a file.
-        for name in re.findall(r"__ATTR(?:_RW_MODE|_RO|_WO|_RW)?\(([a-z][a-z_]*)", text):
+        for name in re.findall(r"__ATTR(?:_RW_MODE|_RO|_WO|_RW)?\(([a-z][a-z0-9_]*)", text):
             found.append((f"/sys/kernel/mmtwin/{twin}/{name}", src))
     return found
 

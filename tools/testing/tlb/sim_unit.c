@@ -84,7 +84,14 @@ static void test_lru(void)
 	tlbs_access(&t, 1, 0, &small);		/* page 0 most recent */
 	tlbs_access(&t, 1, 4 << 12, &small);	/* evicts page 1 from L1 */
 	EXPECT(tlbs_access(&t, 1, 0, &small) == TLBS_HIT_L1);
+	EXPECT(t.st.evictions[TLBS_L1_4K] == 1);
 	EXPECT(tlbs_access(&t, 1, 1 << 12, &small) == TLBS_HIT_STLB);
+	/* The refill evicts page 2 from L1; the STLB evicted nothing. */
+	EXPECT(t.st.evictions[TLBS_L1_4K] == 2);
+	EXPECT(t.st.evictions[TLBS_STLB] == 0);
+	tlbs_reset(&t);
+	EXPECT(t.st.accesses == 0 && t.lv[TLBS_L1_4K].geom.entries == 4);
+	EXPECT(tlbs_access(&t, 1, 0, &small) == TLBS_MISS);
 }
 
 static void test_geometry(void)
@@ -96,6 +103,9 @@ static void test_geometry(void)
 	g = (struct tlbs_geom){ 0, 4 };
 	EXPECT(tlbs_set_geom(&t, TLBS_STLB, &g) == -EINVAL);
 	g = (struct tlbs_geom){ 8192, 8 };
+	EXPECT(tlbs_set_geom(&t, TLBS_STLB, &g) == -ERANGE);
+	/* Too large is out of range whatever the ways. */
+	g = (struct tlbs_geom){ 8192, 12 };
 	EXPECT(tlbs_set_geom(&t, TLBS_STLB, &g) == -ERANGE);
 	EXPECT(t.lv[TLBS_STLB].geom.entries == TLBS_STLB_ENTRIES);
 }
