@@ -16,9 +16,9 @@
 
 #include "kselftest.h"
 #include "mmtwin_selftest.h"
+#include "tlb_sim.h"
 
 #define ENABLE	"/sys/kernel/debug/mmtwin/tlb/enable"
-#define SIM	"/sys/kernel/debug/mmtwin/tlb/sim"
 #define PG	4096UL
 #define SIM_LEN	(64UL << 20)
 
@@ -96,22 +96,6 @@ static double switch_loop(int n)
 	close(ba[0]);
 	close(ba[1]);
 	return (now_ns() - t0) / (2.0 * n);
-}
-
-/* A "name value" line of the simulator's file. */
-static long long sim_stat(const char *key)
-{
-	char line[256], name[64], extra[8];
-	long long v, ret = -1;
-	FILE *f = fopen(SIM, "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lld %7s", name, &v, extra) == 2 &&
-		    !strcmp(name, key))
-			ret = v;
-	if (f)
-		fclose(f);
-	return ret;
 }
 
 /* Accesses per second of one simulator command, from its own clock. */

@@ -13,8 +13,8 @@
 
 #include "kselftest_harness.h"
 #include "mmtwin_selftest.h"
+#include "tlb_sim.h"
 
-#define SIM		"/sys/kernel/debug/mmtwin/tlb/sim"
 #define GEOM		"/sys/kernel/mmtwin/tlb/"
 #define THP		"/sys/kernel/mm/transparent_hugepage/enabled"
 #define PG		4096UL
@@ -34,22 +34,6 @@ static void pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
-}
-
-/* A "name value" line of the sim file, -1 if there is none. */
-static long long sim_stat(const char *key)
-{
-	char line[256], name[64], extra[8];
-	long long v, ret = -1;
-	FILE *f = fopen(SIM, "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lld %7s", name, &v, extra) == 2 &&
-		    !strcmp(name, key))
-			ret = v;
-	if (f)
-		fclose(f);
-	return ret;
 }
 
 /* Flushes the model saw from the CPU, or a move to another CPU. */
