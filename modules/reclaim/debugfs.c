@@ -81,6 +81,10 @@ static int stats_show(struct seq_file *m, void *v)
 		   atomic_long_read(&twin_swap_mismatch));
 	seq_printf(m, "swappiness %d\nkswapd_enabled %d\n",
 		   READ_ONCE(twin_swappiness), READ_ONCE(twin_kswapd_enabled));
+	seq_printf(m, "memstall_freepages_us %llu\nmemstall_thrashing_us %llu\nmemstall_kswapd_us %llu\n",
+		   twin_psi_stall_us(TWIN_STALL_FREEPAGES),
+		   twin_psi_stall_us(TWIN_STALL_THRASHING),
+		   twin_psi_stall_us(TWIN_STALL_KSWAPD));
 	for (n = 0; n < TWIN_NODES; n++)
 		if (twin_pgdats[n].present)
 			seq_printf(m, "node %d kswapd %s failures %d\n", n,

@@ -165,9 +165,10 @@ static int balance_pgdat(struct twin_pgdat *pgdat, int order,
 		.kswapd = true,
 	};
 	unsigned long zone_boosts[TWIN_ZONES], nr_boost_reclaim;
+	struct twin_memstall ms;
 	int z;
 
-	twin_psi_memstall_enter();
+	twin_psi_memstall_enter(&ms, TWIN_STALL_KSWAPD);
 	count_twin_event(TW_PAGEOUTRUN, 1);
 	nr_boost_reclaim = node_boosts(pgdat->nid, highest_zoneidx, zone_boosts);
 	balance_loop(pgdat, &sc, nr_boost_reclaim, highest_zoneidx);
@@ -175,7 +176,7 @@ static int balance_pgdat(struct twin_pgdat *pgdat, int order,
 	for (z = 0; z < TWIN_ZONES && z < twin_nr_zones(); z++)
 		if (zone_boosts[z])
 			mmtwin_buddy_reset_boost(z);
-	twin_psi_memstall_leave();
+	twin_psi_memstall_leave(&ms);
 	return sc.order;
 }
 
@@ -294,17 +295,22 @@ static void throttle_direct_reclaim(int nid)
 					 allow_direct_reclaim(pgdat), HZ);
 }
 
-/* try_to_free_pages() as the buddy's reclaim hook calls it. */
+/*
+ * __perform_reclaim() as the buddy's reclaim hook calls it: the task is
+ * stalled on memory from before try_to_free_pages()'s throttle to the
+ * end of the reclaim.
+ */
 unsigned long twin_direct_reclaim(int nid, gfp_t gfp, unsigned int order,
 				  int highest_zoneidx)
 {
 	unsigned long nr_reclaimed;
+	struct twin_memstall ms;
 
+	twin_psi_memstall_enter(&ms, TWIN_STALL_FREEPAGES);
 	throttle_direct_reclaim(nid);
 	trace_mm_vmscan_direct_reclaim_begin(order, gfp);
-	twin_psi_memstall_enter();
 	nr_reclaimed = twin_try_to_free_pages(nid, gfp, order, highest_zoneidx);
-	twin_psi_memstall_leave();
 	trace_mm_vmscan_direct_reclaim_end(nr_reclaimed);
+	twin_psi_memstall_leave(&ms);
 	return nr_reclaimed;
 }

@@ -53,6 +53,8 @@ const char *const twin_event_names[NR_TWIN_EVENTS] = {
 	[TW_WORKINGSET_REFAULT_FILE]	= "workingset_refault_file",
 	[TW_WORKINGSET_ACTIVATE_ANON]	= "workingset_activate_anon",
 	[TW_WORKINGSET_ACTIVATE_FILE]	= "workingset_activate_file",
+	[TW_WORKINGSET_RESTORE_ANON]	= "workingset_restore_anon",
+	[TW_WORKINGSET_RESTORE_FILE]	= "workingset_restore_file",
 	[TW_WORKINGSET_NODERECLAIM]	= "workingset_nodereclaim",
 };
 

@@ -509,28 +509,38 @@ static long allocstalls(void)
 	return sum;
 }
 
-/* The "some" line's total stall time, in microseconds; -1 if unreadable. */
-static long long psi_some_total(void)
+/* The total stall time of the "some" or "full" line, in us; -1 if none. */
+static long long psi_total(const char *which)
 {
 	long long total;
 	char *p;
 
-	if (read_into(TWIN "pressure", buf, sizeof(buf)) || strncmp(buf, "some ", 5))
+	if (read_into(TWIN "pressure", buf, sizeof(buf)))
 		return -1;
-	p = strstr(buf, " total=");
+	p = strstr(buf, which);
+	if (!p || (p != buf && p[-1] != '\n'))
+		return -1;
+	p = strstr(p, " total=");
 	if (!p || sscanf(p, " total=%lld", &total) != 1)
 		return -1;
 	return total;
 }
 
+static long long psi_some_total(void)
+{
+	return psi_total("some ");
+}
+
 /*
  * Without kswapd, allocations past min reclaim for themselves: counted
  * as direct scans and steals, as the buddy's allocstall, and as memory
- * pressure (a task stalled in reclaim).
+ * pressure: a task stalled in reclaim (some), and the only twin task
+ * running stalled (full).
  */
 TEST_F_TIMEOUT(reclaim, direct_reclaim_past_min, 90)
 {
-	long long stalled = psi_some_total();
+	long long stalled = psi_some_total(), full = psi_total("full ");
+	long freepages = stat_of(TWIN "stats", "memstall_freepages_us");
 	long stalls = allocstalls();
 
 	ASSERT_GE(stalls, 0);
@@ -542,7 +552,11 @@ TEST_F_TIMEOUT(reclaim, direct_reclaim_past_min, 90)
 	EXPECT_EQ(0, vmstat("pgsteal_kswapd"));
 	EXPECT_GT(allocstalls(), stalls);
 	ASSERT_GE(stalled, 0);
+	ASSERT_GE(full, 0);
+	ASSERT_GE(freepages, 0);
 	EXPECT_GT(psi_some_total(), stalled);
+	EXPECT_GT(psi_total("full "), full);
+	EXPECT_GT(stat_of(TWIN "stats", "memstall_freepages_us"), freepages);
 }
 
 /*
@@ -912,6 +926,38 @@ TEST_F_TIMEOUT(reclaim, unreclaimable_fill_one_oom_kill, 90)
 	EXPECT_EQ(1, killed);
 	EXPECT_EQ(0, rss);
 	EXPECT_EQ(0, swapents);
+}
+
+/*
+ * Thrashing is a memory stall too: an anon set a quarter bigger than the
+ * twin, written twice and read twice, brings back pages that were active
+ * before their eviction (workingset_restore_anon); reading them back
+ * stalls (memstall_thrashing_us), and the stall is in "some".
+ */
+TEST_F_TIMEOUT(reclaim, psi_counts_thrashing, 240)
+{
+	long thrash = stat_of(TWIN "stats", "memstall_thrashing_us");
+	unsigned long nr = self->managed * 5 / 4;
+	long long some = psi_some_total();
+	long delta;
+
+	ASSERT_GE(thrash, 0);
+	ASSERT_GE(some, 0);
+	ASSERT_EQ(0, ctl("create swapped anon %lu", nr));
+	ASSERT_EQ(0, ctl("touch swapped 0 %lu write", nr));
+	ASSERT_EQ(0, ctl("touch swapped 0 %lu write", nr));
+	ASSERT_EQ(0, ctl("touch swapped 0 %lu", nr));
+	ASSERT_EQ(0, ctl("touch swapped 0 %lu", nr));
+	delta = stat_of(TWIN "stats", "memstall_thrashing_us") - thrash;
+	TH_LOG("refault %ld activate %ld restore %ld; thrashing %ld us, some +%lld us",
+	       vmstat("workingset_refault_anon"), vmstat("workingset_activate_anon"),
+	       vmstat("workingset_restore_anon"), delta, psi_some_total() - some);
+	EXPECT_GT(vmstat("workingset_restore_anon"), 0);
+	EXPECT_LE(vmstat("workingset_restore_anon"), vmstat("workingset_activate_anon"));
+	EXPECT_LE(vmstat("workingset_activate_anon"), vmstat("workingset_refault_anon"));
+	EXPECT_GT(delta, 0);
+	EXPECT_GE(psi_some_total() - some + 1, delta);
+	EXPECT_EQ(0, stat_of(TWIN "stats", "swap_mismatch"));
 }
 
 #define SLUB_CTL	"/sys/kernel/debug/mmtwin/slub/control"
