@@ -88,7 +88,9 @@ static int stats_show(struct seq_file *m, void *v)
 	for (n = 0; n < TWIN_NODES; n++)
 		if (twin_pgdats[n].present)
 			seq_printf(m, "node %d kswapd %s failures %d\n", n,
-				   state[READ_ONCE(twin_pgdats[n].kswapd_state)],
+				   READ_ONCE(twin_pgdats[n].kswapd) ?
+				   state[READ_ONCE(twin_pgdats[n].kswapd_state)] :
+				   "none",
 				   READ_ONCE(twin_pgdats[n].kswapd_failures));
 	for (z = 0; z < twin_nr_zones(); z++)
 		if (!mmtwin_buddy_zone_info(z, &info))

@@ -204,8 +204,8 @@ unsigned long twin_direct_reclaim(int nid, gfp_t gfp, unsigned int order,
 unsigned long twin_shrink_slab(gfp_t gfp, int nid, int priority);
 
 /* kswapd.c */
-int twin_kswapd_run(int nid);
-void twin_kswapd_stop(int nid);
+int twin_kswapds_start(void);
+void twin_kswapds_stop(void);
 void twin_wakeup_kswapd(int nid, int zone, int order, gfp_t gfp,
 			int highest_zoneidx);
 

@@ -11,6 +11,7 @@
  * kselftest_harness's 30 s default is too short for a loaded TCG guest:
  * the tests that fill the twin say how long they may take.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -111,7 +112,7 @@ static unsigned long twin_managed(void)
 	return sum;
 }
 
-/* Every node's kswapd asleep (not napping, not running). */
+/* Every node's kswapd asleep (not napping, not running), or none. */
 static int kswapds_asleep(void)
 {
 	char *line;
@@ -120,7 +121,8 @@ static int kswapds_asleep(void)
 	if (read_into(TWIN "stats", buf, sizeof(buf)))
 		return 0;
 	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strncmp(line, "node ", 5) && !strstr(line, "kswapd sleep"))
+		if (!strncmp(line, "node ", 5) && !strstr(line, "kswapd sleep") &&
+		    !strstr(line, "kswapd none"))
 			running++;
 	return !running;
 }
@@ -355,6 +357,7 @@ FIXTURE_TEARDOWN(reclaim)
 {
 	static const char *const names[] = {
 		"fill", "swapped", "hot", "cold", "big", "dup", "wa", "wf",
+		"grown",
 	};
 	unsigned int i;
 
@@ -1119,6 +1122,151 @@ TEST_F_TIMEOUT(reclaim, unload_during_kswapd_activity, 90)
 	ASSERT_EQ(0, system("rmmod mmtwin_reclaim"));
 	EXPECT_EQ(before, buddy_free());
 	ASSERT_EQ(0, load_module("mmtwin_reclaim"));
+}
+
+#define ARENA_MB	"/sys/kernel/mmtwin/buddy/arena_mb"
+
+/* A task named @comm runs. */
+static int thread_runs(const char *comm)
+{
+	char path[300], c[64];
+	struct dirent *d;
+	int found = 0;
+	DIR *proc;
+
+	proc = opendir("/proc");
+	if (!proc)
+		return -1;
+	while (!found && (d = readdir(proc))) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		if (!read_into(path, c, sizeof(c)))
+			found = !strcmp(strtok(c, "\n") ?: "", comm);
+	}
+	closedir(proc);
+	return found;
+}
+
+static int wait_thread(const char *comm, int runs)
+{
+	int tries;
+
+	for (tries = 0; tries < 50 && thread_runs(comm) != runs; tries++)
+		usleep(100000);
+	return thread_runs(comm) == runs;
+}
+
+/* Pages the twin manages on @nid. */
+static unsigned long node_managed(int nid)
+{
+	struct twin_zone z[MAX_ZONES];
+	unsigned long sum = 0;
+	int i, n = twin_zones(z);
+
+	for (i = 0; i < n; i++)
+		if (z[i].node == nid)
+			sum += z[i].managed;
+	return sum;
+}
+
+/*
+ * The buddy reloaded with @params: what sat on it (the reclaimer, the
+ * slab twin) is unloaded first and loaded again after.
+ */
+static int reload_buddy(const char *params)
+{
+	char holders[16][64], cmd[256];
+	struct dirent *d;
+	int n = 0, i, ret = 0;
+	DIR *dir;
+
+	dir = opendir("/sys/module/mmtwin_buddy/holders");
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)) && n < 16)
+		if (d->d_name[0] != '.')
+			snprintf(holders[n++], sizeof(holders[0]), "%.63s", d->d_name);
+	closedir(dir);
+	for (i = 0; i < n && !ret; i++) {
+		snprintf(cmd, sizeof(cmd), "rmmod %s", holders[i]);
+		ret = system(cmd);
+	}
+	if (ret || system("rmmod mmtwin_buddy"))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "modprobe mmtwin_buddy %s", params);
+	if (system(cmd))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (load_module(holders[i]))
+			return -1;
+	return load_module("mmtwin_reclaim");
+}
+
+/*
+ * Memory hotplug's kswapd_run()/kswapd_stop(): with the buddy's arena on
+ * one node, the reclaimer runs one kswapd; when the arena grows onto the
+ * other node, that node gets its kswapd, which is woken and reclaims for
+ * it; when the arena gives the node's memory back, its kswapd stops.
+ */
+TEST_F_TIMEOUT(reclaim, kswapd_follows_arena_nodes, 180)
+{
+	char comm[32], key[32], want[64];
+	int first = -1, other = -1, n, mb;
+	unsigned long nr;
+
+	ASSERT_EQ(0, reload_buddy("arena_mb=4"));
+	for (n = 0; n < MAX_ZONES; n++)
+		if (node_managed(n))
+			first = first < 0 ? n : MAX_ZONES;
+	ASSERT_GE(first, 0);
+	ASSERT_LT(first, MAX_ZONES);
+	snprintf(comm, sizeof(comm), "mmtwin_kswapd%d", first);
+	EXPECT_TRUE(thread_runs(comm));
+	/* grow until a chunk lands on another node */
+	for (mb = 8; mb <= 32 && other < 0; mb += 4) {
+		snprintf(want, sizeof(want), "%d", mb);
+		ASSERT_EQ(0, write_file(ARENA_MB, want));
+		for (n = 0; n < MAX_ZONES; n++)
+			if (n != first && node_managed(n))
+				other = n;
+	}
+	ASSERT_GE(other, 0);
+	snprintf(comm, sizeof(comm), "mmtwin_kswapd%d", other);
+	EXPECT_TRUE(wait_thread(comm, 1));
+	snprintf(key, sizeof(key), "node %d kswapd", other);
+	ASSERT_EQ(0, read_into(TWIN "stats", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, key));
+
+	/* it works for its node: a fill there wakes it (and the other) */
+	nr = twin_managed() * 3 / 2;
+	ASSERT_EQ(0, trace_reset());
+	ASSERT_EQ(0, trace_event("mm_vmscan_kswapd_wake", "1"));
+	ASSERT_EQ(0, ctl("create grown file %lu node=%d", nr, other));
+	ASSERT_EQ(0, ctl("touch grown 0 %lu", nr));
+	EXPECT_TRUE(wait_kswapds_asleep());
+	trace_event("mm_vmscan_kswapd_wake", "0");
+	snprintf(want, sizeof(want), "mm_vmscan_kswapd_wake: nid=%d ", other);
+	{
+		char *trace = trace_read();
+
+		ASSERT_NE(NULL, trace);
+		EXPECT_NE(NULL, strstr(trace, want));
+		free(trace);
+	}
+	ASSERT_EQ(0, ctl("destroy grown"));
+
+	/* the arena gives back its newest chunks first: the other node's */
+	ASSERT_EQ(0, write_file(ARENA_MB, "4"));
+	EXPECT_EQ(0, node_managed(other));
+	EXPECT_TRUE(wait_thread(comm, 0));
+	snprintf(key, sizeof(key), "node %d kswapd none", other);
+	ASSERT_EQ(0, read_into(TWIN "stats", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, key));
+	snprintf(comm, sizeof(comm), "mmtwin_kswapd%d", first);
+	EXPECT_TRUE(thread_runs(comm));
+
+	ASSERT_EQ(0, reload_buddy(""));
 }
 
 TEST_HARNESS_MAIN
