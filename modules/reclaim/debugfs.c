@@ -82,9 +82,9 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "swappiness %d\nkswapd_enabled %d\n",
 		   READ_ONCE(twin_swappiness), READ_ONCE(twin_kswapd_enabled));
 	seq_printf(m, "memstall_freepages_us %llu\nmemstall_thrashing_us %llu\nmemstall_kswapd_us %llu\n",
-		   twin_psi_stall_us(TWIN_STALL_FREEPAGES),
-		   twin_psi_stall_us(TWIN_STALL_THRASHING),
-		   twin_psi_stall_us(TWIN_STALL_KSWAPD));
+		   div_u64(twin_psi_stall_ns(TWIN_STALL_FREEPAGES), NSEC_PER_USEC),
+		   div_u64(twin_psi_stall_ns(TWIN_STALL_THRASHING), NSEC_PER_USEC),
+		   div_u64(twin_psi_stall_ns(TWIN_STALL_KSWAPD), NSEC_PER_USEC));
 	for (n = 0; n < TWIN_NODES; n++)
 		if (twin_pgdats[n].present)
 			seq_printf(m, "node %d kswapd %s failures %d\n", n,

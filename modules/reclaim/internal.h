@@ -258,7 +258,7 @@ void twin_psi_task_enter(void);
 void twin_psi_task_leave(void);
 void twin_psi_memstall_enter(struct twin_memstall *ms, enum twin_stall cause);
 void twin_psi_memstall_leave(struct twin_memstall *ms);
-u64 twin_psi_stall_us(enum twin_stall cause);
+u64 twin_psi_stall_ns(enum twin_stall cause);
 int twin_psi_init(void);
 void twin_psi_exit(void);
 void twin_psi_show(struct seq_file *m);

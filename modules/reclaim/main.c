@@ -25,6 +25,7 @@ MODULE_PARM_DESC(swap_max, "Swap store capacity at load, in pages, at most 26214
 DEFINE_MUTEX(twin_lock);
 EXPORT_SYMBOL_IF_KUNIT(twin_lock);
 struct twin_pgdat twin_pgdats[TWIN_NODES];
+EXPORT_SYMBOL_IF_KUNIT(twin_pgdats);
 int twin_swappiness = 60;
 atomic_long_t twin_events[NR_TWIN_EVENTS];
 EXPORT_SYMBOL_IF_KUNIT(twin_events);

@@ -12,6 +12,7 @@
  * threads, its kswapds, and any task in its direct reclaim. Every 2 s the
  * stall time feeds psi.c's calc_avgs(), printed as /proc/pressure/memory.
  */
+#include <kunit/visibility.h>
 #include <linux/ktime.h>
 #include <linux/seq_file.h>
 #include <linux/sched.h>
@@ -118,11 +119,12 @@ void twin_psi_memstall_leave(struct twin_memstall *ms)
 	atomic64_add(ktime_get_ns() - ms->start, &stall_ns[ms->cause]);
 }
 
-/* Microseconds stalled for @cause since load. */
-u64 twin_psi_stall_us(enum twin_stall cause)
+/* Nanoseconds stalled for @cause since load. */
+u64 twin_psi_stall_ns(enum twin_stall cause)
 {
-	return div_u64(atomic64_read(&stall_ns[cause]), NSEC_PER_USEC);
+	return atomic64_read(&stall_ns[cause]);
 }
+EXPORT_SYMBOL_IF_KUNIT(twin_psi_stall_ns);
 
 static void psi_avgs_work(struct work_struct *work)
 {

@@ -838,40 +838,6 @@ TEST_F_TIMEOUT(reclaim, swap_round_trip_100k, 600)
 }
 
 /*
- * Thrashing is a memory stall too. Reading an anon set a quarter bigger
- * than the twin brings back pages that were active before their
- * eviction (workingset_restore_anon); reading them back stalls
- * (memstall_thrashing_us), and the stall is in "some". (With the swap
- * test's set, half again bigger, a debug-kernel run restored none: its
- * refaults were all too distant to count as workingset.)
- */
-TEST_F_TIMEOUT(reclaim, psi_counts_thrashing, 600)
-{
-	long thrash = stat_of(TWIN "stats", "memstall_thrashing_us");
-	unsigned long nr = self->managed * 5 / 4;
-	long long some = psi_some_total();
-	long delta;
-
-	ASSERT_GE(thrash, 0);
-	ASSERT_GE(some, 0);
-	ASSERT_EQ(0, ctl("create swapped anon %lu", nr));
-	ASSERT_EQ(0, ctl("touch swapped 0 %lu write", nr));
-	ASSERT_EQ(0, ctl("touch swapped 0 %lu write", nr));
-	ASSERT_EQ(0, ctl("touch swapped 0 %lu", nr));
-	ASSERT_EQ(0, ctl("touch swapped 0 %lu", nr));
-	delta = stat_of(TWIN "stats", "memstall_thrashing_us") - thrash;
-	TH_LOG("refault %ld activate %ld restore %ld; thrashing %ld us, some +%lld us",
-	       vmstat("workingset_refault_anon"), vmstat("workingset_activate_anon"),
-	       vmstat("workingset_restore_anon"), delta, psi_some_total() - some);
-	EXPECT_GT(vmstat("workingset_restore_anon"), 0);
-	EXPECT_LE(vmstat("workingset_restore_anon"), vmstat("workingset_activate_anon"));
-	EXPECT_LE(vmstat("workingset_activate_anon"), vmstat("workingset_refault_anon"));
-	EXPECT_GT(delta, 0);
-	EXPECT_GE(psi_some_total() - some + 1, delta);
-	EXPECT_EQ(0, stat_of(TWIN "stats", "swap_mismatch"));
-}
-
-/*
  * A hot set used during a cold scan twice the twin's size stays resident.
  * A tenth of the twin: the LRU is per node, and on a node holding most
  * of the hot set an active list larger than its inactive one would be
