@@ -145,6 +145,48 @@ static void lru_aging_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, twin_group_destroy("kunit_lru"), 0);
 }
 
+/*
+ * workingset_refault(): a page evicted a moment ago comes back active;
+ * if it was active before its eviction it is workingset too
+ * (workingset_restore_file), and the read that brings it back is a
+ * thrashing stall, as swap_read_folio()/filemap_read_folio() make it.
+ */
+static void refault_thrashing_stall(struct kunit *test)
+{
+	long activate = atomic_long_read(&twin_events[TW_WORKINGSET_ACTIVATE_FILE]);
+	long restore = atomic_long_read(&twin_events[TW_WORKINGSET_RESTORE_FILE]);
+	u64 stalled = twin_psi_stall_ns(TWIN_STALL_THRASHING);
+	struct twin_group *g = twin_group_create("kunit_ws", false, 2, 0, 0);
+	unsigned long age;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(g));
+	mutex_lock(&twin_lock);
+	/*
+	 * Shadows of evictions just now, stamped as twin_evict() stamps them
+	 * (the clock ticks first): index 0 was active, index 1 not.
+	 */
+	age = ++twin_pgdats[0].lruvec.nonresident_age;
+	g->shadow[0] = age << 1 | 1;
+	g->shadow[1] = age << 1;
+	mutex_unlock(&twin_lock);
+	KUNIT_ASSERT_EQ(test, twin_group_touch(g, 0, 1, false), 0);
+	KUNIT_EXPECT_GT(test, twin_psi_stall_ns(TWIN_STALL_THRASHING), stalled);
+	stalled = twin_psi_stall_ns(TWIN_STALL_THRASHING);
+	KUNIT_ASSERT_EQ(test, twin_group_touch(g, 1, 1, false), 0);
+	KUNIT_EXPECT_EQ(test, twin_psi_stall_ns(TWIN_STALL_THRASHING), stalled);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&twin_events[TW_WORKINGSET_ACTIVATE_FILE]) -
+			activate, 2L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&twin_events[TW_WORKINGSET_RESTORE_FILE]) -
+			restore, 1L);
+	KUNIT_EXPECT_EQ(test, lru_of(g, 0), TWIN_ACTIVE_FILE);
+	KUNIT_EXPECT_EQ(test, lru_of(g, 1), TWIN_ACTIVE_FILE);
+	mutex_lock(&twin_lock);
+	KUNIT_EXPECT_TRUE(test, twin_test_flag(g->pages[0], TPG_WORKINGSET));
+	KUNIT_EXPECT_FALSE(test, twin_test_flag(g->pages[1], TPG_WORKINGSET));
+	mutex_unlock(&twin_lock);
+	KUNIT_EXPECT_EQ(test, twin_group_destroy("kunit_ws"), 0);
+}
+
 #define NR_SLOTS	256
 
 /* Write, read back, compare: a slot returns exactly what went in. */
@@ -313,6 +355,7 @@ static void shrinker_batches(struct kunit *test)
 static struct kunit_case reclaim_cases[] = {
 	KUNIT_CASE(shrinker_batches),
 	KUNIT_CASE(lru_aging_order),
+	KUNIT_CASE(refault_thrashing_stall),
 	KUNIT_CASE(swap_round_trip),
 	KUNIT_CASE(swap_full),
 	KUNIT_CASE(swap_pattern),

@@ -111,12 +111,15 @@ vm_run()
 {
 	local label=$1 lane=$2 bzimage=$3 release=$4 mods=$5 kmods_root=$6
 	local kunit_py=$7 append=${8:-}
-	local dir="$MMTWIN_OUT/vm/$label" status=0 runid rc=0
+	local dir="$MMTWIN_OUT/vm/$label" status=0 runid rc=0 timeout=900
 
+	# KASAN, lockdep and DEBUG_VM make the same tests many times slower.
+	[ "$lane" = debug ] && timeout=2700
 	runid=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 	"$MMTWIN_VM_DIR/run.sh" --kernel "$bzimage" --initrd "$dir/initrd.cpio" \
 		--job check --out "$dir" --only "$only" --run-id "$runid" \
-		--append "$append" >"$dir/run.log" 2>&1 || status=$?
+		--timeout "$timeout" --append "$append" >"$dir/run.log" 2>&1 ||
+		status=$?
 	python3 "$MMTWIN_VM_DIR/report.py" --label "$label" \
 		--results "$dir/results.txt" --console "$dir/console.log" \
 		--vm-status "$status" --run-id "$runid" --modules "$mods" \

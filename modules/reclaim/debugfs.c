@@ -81,10 +81,16 @@ static int stats_show(struct seq_file *m, void *v)
 		   atomic_long_read(&twin_swap_mismatch));
 	seq_printf(m, "swappiness %d\nkswapd_enabled %d\n",
 		   READ_ONCE(twin_swappiness), READ_ONCE(twin_kswapd_enabled));
+	seq_printf(m, "memstall_freepages_us %llu\nmemstall_thrashing_us %llu\nmemstall_kswapd_us %llu\n",
+		   div_u64(twin_psi_stall_ns(TWIN_STALL_FREEPAGES), NSEC_PER_USEC),
+		   div_u64(twin_psi_stall_ns(TWIN_STALL_THRASHING), NSEC_PER_USEC),
+		   div_u64(twin_psi_stall_ns(TWIN_STALL_KSWAPD), NSEC_PER_USEC));
 	for (n = 0; n < TWIN_NODES; n++)
 		if (twin_pgdats[n].present)
 			seq_printf(m, "node %d kswapd %s failures %d\n", n,
-				   state[READ_ONCE(twin_pgdats[n].kswapd_state)],
+				   READ_ONCE(twin_pgdats[n].kswapd) ?
+				   state[READ_ONCE(twin_pgdats[n].kswapd_state)] :
+				   "none",
 				   READ_ONCE(twin_pgdats[n].kswapd_failures));
 	for (z = 0; z < twin_nr_zones(); z++)
 		if (!mmtwin_buddy_zone_info(z, &info))

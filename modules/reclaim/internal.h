@@ -67,6 +67,8 @@ enum twin_event {
 	TW_WORKINGSET_REFAULT_FILE,
 	TW_WORKINGSET_ACTIVATE_ANON,
 	TW_WORKINGSET_ACTIVATE_FILE,
+	TW_WORKINGSET_RESTORE_ANON,
+	TW_WORKINGSET_RESTORE_FILE,
 	TW_WORKINGSET_NODERECLAIM,
 	NR_TWIN_EVENTS
 };
@@ -190,7 +192,11 @@ void twin_shrink_active_list(struct twin_pgdat *pgdat, unsigned long nr,
 unsigned long twin_try_to_free_pages(int nid, gfp_t gfp, int order,
 				     int highest_zoneidx);
 void twin_evict(struct mmtwin_frame *f, struct twin_group *g);
-bool twin_workingset_refault(struct twin_group *g, unsigned long idx, int nid);
+/* What workingset_refault() sets on the page coming back. */
+#define TWIN_REFAULT_ACTIVE	BIT(0)	/* refaulted within the workingset */
+#define TWIN_REFAULT_WORKINGSET	BIT(1)	/* ... and was active before eviction */
+unsigned int twin_workingset_refault(struct twin_group *g, unsigned long idx,
+				     int nid);
 unsigned long twin_direct_reclaim(int nid, gfp_t gfp, unsigned int order,
 				  int highest_zoneidx);
 
@@ -198,8 +204,8 @@ unsigned long twin_direct_reclaim(int nid, gfp_t gfp, unsigned int order,
 unsigned long twin_shrink_slab(gfp_t gfp, int nid, int priority);
 
 /* kswapd.c */
-int twin_kswapd_run(int nid);
-void twin_kswapd_stop(int nid);
+int twin_kswapds_start(void);
+void twin_kswapds_stop(void);
 void twin_wakeup_kswapd(int nid, int zone, int order, gfp_t gfp,
 			int highest_zoneidx);
 
@@ -235,10 +241,24 @@ bool twin_out_of_memory(gfp_t gfp, unsigned int order);
 struct twin_group *twin_select_bad_group(unsigned long totalpages);
 
 /* psi.c: pressure over the twin's own tasks. */
+enum twin_stall {
+	TWIN_STALL_FREEPAGES,	/* direct reclaim and its throttle */
+	TWIN_STALL_THRASHING,	/* reading back a workingset page */
+	TWIN_STALL_KSWAPD,	/* balance_pgdat() */
+	NR_TWIN_STALLS
+};
+
+/* What psi_memstall_enter()'s pflags and delayacct's start time hold. */
+struct twin_memstall {
+	u64 start;
+	enum twin_stall cause;
+};
+
 void twin_psi_task_enter(void);
 void twin_psi_task_leave(void);
-void twin_psi_memstall_enter(void);
-void twin_psi_memstall_leave(void);
+void twin_psi_memstall_enter(struct twin_memstall *ms, enum twin_stall cause);
+void twin_psi_memstall_leave(struct twin_memstall *ms);
+u64 twin_psi_stall_ns(enum twin_stall cause);
 int twin_psi_init(void);
 void twin_psi_exit(void);
 void twin_psi_show(struct seq_file *m);

@@ -10,6 +10,7 @@
  */
 #include <linux/freezer.h>
 #include <linux/sched.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 #include "trace.h"
@@ -25,7 +26,7 @@ void twin_wakeup_kswapd(int nid, int zone, int order, gfp_t gfp,
 	if (nid < 0 || nid >= TWIN_NODES || !READ_ONCE(twin_kswapd_enabled))
 		return;
 	pgdat = &twin_pgdats[nid];
-	if (!pgdat->kswapd)
+	if (!READ_ONCE(pgdat->kswapd))
 		return;
 	if (READ_ONCE(pgdat->kswapd_highest_zoneidx) == MAX_NR_ZONES ||
 	    READ_ONCE(pgdat->kswapd_highest_zoneidx) < highest_zoneidx)
@@ -165,9 +166,10 @@ static int balance_pgdat(struct twin_pgdat *pgdat, int order,
 		.kswapd = true,
 	};
 	unsigned long zone_boosts[TWIN_ZONES], nr_boost_reclaim;
+	struct twin_memstall ms;
 	int z;
 
-	twin_psi_memstall_enter();
+	twin_psi_memstall_enter(&ms, TWIN_STALL_KSWAPD);
 	count_twin_event(TW_PAGEOUTRUN, 1);
 	nr_boost_reclaim = node_boosts(pgdat->nid, highest_zoneidx, zone_boosts);
 	balance_loop(pgdat, &sc, nr_boost_reclaim, highest_zoneidx);
@@ -175,7 +177,7 @@ static int balance_pgdat(struct twin_pgdat *pgdat, int order,
 	for (z = 0; z < TWIN_ZONES && z < twin_nr_zones(); z++)
 		if (zone_boosts[z])
 			mmtwin_buddy_reset_boost(z);
-	twin_psi_memstall_leave();
+	twin_psi_memstall_leave(&ms);
 	return sc.order;
 }
 
@@ -249,28 +251,122 @@ static int kswapd(void *p)
 	return 0;
 }
 
-int twin_kswapd_run(int nid)
+static DEFINE_MUTEX(kswapd_lock);	/* starts and stops kswapds */
+static struct delayed_work nodes_work;
+static bool nodes_tracked;		/* under kswapd_lock */
+
+#define NODES_PERIOD	(HZ / 10)
+
+static int kswapd_run(int nid)
 {
 	struct twin_pgdat *pgdat = &twin_pgdats[nid];
 	struct task_struct *t;
 
+	lockdep_assert_held(&kswapd_lock);
+	if (pgdat->kswapd)
+		return 0;
 	t = kthread_create_on_node(kswapd, pgdat, nid, "mmtwin_kswapd%d", nid);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	pgdat->kswapd = t;
+	WRITE_ONCE(pgdat->kswapd, t);
 	wake_up_process(t);
 	return 0;
 }
 
-void twin_kswapd_stop(int nid)
+/* Wakers read ->kswapd locklessly but only touch the wait queues. */
+static void kswapd_stop(int nid)
 {
 	struct twin_pgdat *pgdat = &twin_pgdats[nid];
 
+	lockdep_assert_held(&kswapd_lock);
 	if (!pgdat->kswapd)
 		return;
 	kthread_stop(pgdat->kswapd);
-	pgdat->kswapd = NULL;
+	WRITE_ONCE(pgdat->kswapd, NULL);
+	WRITE_ONCE(pgdat->kswapd_state, KSWAPD_SLEEPING);
 	wake_up_all(&pgdat->pfmemalloc_wait);
+}
+
+/* A node has memory while some twin zone on it manages pages. */
+static void nodes_with_memory(bool has_memory[TWIN_NODES])
+{
+	struct mmtwin_zone_info info;
+	int z;
+
+	memset(has_memory, 0, TWIN_NODES * sizeof(*has_memory));
+	for (z = 0; z < twin_nr_zones(); z++)
+		if (!mmtwin_buddy_zone_info(z, &info) && info.node < TWIN_NODES &&
+		    info.managed)
+			has_memory[info.node] = true;
+}
+
+/*
+ * kswapd_run() when a node comes online, kswapd_stop() when its memory
+ * goes offline: here, when the buddy's arena grows onto a node or gives
+ * back the last chunk it had there.
+ */
+static int sync_kswapds(void)
+{
+	bool has_memory[TWIN_NODES];
+	int n, ret = 0;
+
+	nodes_with_memory(has_memory);
+	for (n = 0; n < TWIN_NODES && !ret; n++) {
+		if (has_memory[n])
+			ret = kswapd_run(n);
+		else
+			kswapd_stop(n);
+	}
+	return ret;
+}
+
+/* The buddy tells nobody when its arena changes: look every HZ/10. */
+static void nodes_work_fn(struct work_struct *work)
+{
+	mutex_lock(&kswapd_lock);
+	if (nodes_tracked) {
+		if (sync_kswapds())
+			pr_warn_ratelimited("mmtwin_reclaim: cannot start a kswapd\n");
+		schedule_delayed_work(&nodes_work, NODES_PERIOD);
+	}
+	mutex_unlock(&kswapd_lock);
+}
+
+static void stop_all(void)
+{
+	int n;
+
+	for (n = 0; n < TWIN_NODES; n++)
+		kswapd_stop(n);
+}
+
+/* A kswapd for every node with memory now, and for any that gets some. */
+int twin_kswapds_start(void)
+{
+	int ret;
+
+	INIT_DELAYED_WORK(&nodes_work, nodes_work_fn);
+	mutex_lock(&kswapd_lock);
+	ret = sync_kswapds();
+	if (ret)
+		stop_all();
+	else
+		nodes_tracked = true;
+	mutex_unlock(&kswapd_lock);
+	if (!ret)
+		schedule_delayed_work(&nodes_work, NODES_PERIOD);
+	return ret;
+}
+
+void twin_kswapds_stop(void)
+{
+	mutex_lock(&kswapd_lock);
+	nodes_tracked = false;
+	mutex_unlock(&kswapd_lock);
+	cancel_delayed_work_sync(&nodes_work);
+	mutex_lock(&kswapd_lock);
+	stop_all();
+	mutex_unlock(&kswapd_lock);
 }
 
 /*
@@ -285,7 +381,7 @@ static void throttle_direct_reclaim(int nid)
 		return;
 	pgdat = &twin_pgdats[nid];
 	/* With kswapd switched off there is nobody to wait for. */
-	if (!pgdat->kswapd || !READ_ONCE(twin_kswapd_enabled) ||
+	if (!READ_ONCE(pgdat->kswapd) || !READ_ONCE(twin_kswapd_enabled) ||
 	    allow_direct_reclaim(pgdat))
 		return;
 	count_twin_event(TW_PGSCAN_DIRECT_THROTTLE, 1);
@@ -294,17 +390,22 @@ static void throttle_direct_reclaim(int nid)
 					 allow_direct_reclaim(pgdat), HZ);
 }
 
-/* try_to_free_pages() as the buddy's reclaim hook calls it. */
+/*
+ * __perform_reclaim() as the buddy's reclaim hook calls it: the task is
+ * stalled on memory from before try_to_free_pages()'s throttle to the
+ * end of the reclaim.
+ */
 unsigned long twin_direct_reclaim(int nid, gfp_t gfp, unsigned int order,
 				  int highest_zoneidx)
 {
 	unsigned long nr_reclaimed;
+	struct twin_memstall ms;
 
+	twin_psi_memstall_enter(&ms, TWIN_STALL_FREEPAGES);
 	throttle_direct_reclaim(nid);
 	trace_mm_vmscan_direct_reclaim_begin(order, gfp);
-	twin_psi_memstall_enter();
 	nr_reclaimed = twin_try_to_free_pages(nid, gfp, order, highest_zoneidx);
-	twin_psi_memstall_leave();
 	trace_mm_vmscan_direct_reclaim_end(nr_reclaimed);
+	twin_psi_memstall_leave(&ms);
 	return nr_reclaimed;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmtwin_reclaim: 6.12's watermark reclaimer over the buddy twin's zones.
- * Loading it starts a kswapd per twin node and plugs the buddy's hooks:
+ * Loading it starts a kswapd per twin node with memory (and later for a
+ * node the buddy's arena grows onto) and plugs the buddy's hooks:
  * wake (wakeup_kswapd()), reclaim (try_to_free_pages()), oom
  * (out_of_memory()) and reclaimable (zone_reclaimable_pages()).
  * Unloading stops the workload, gives every page and swap slot back and
@@ -24,6 +25,7 @@ MODULE_PARM_DESC(swap_max, "Swap store capacity at load, in pages, at most 26214
 DEFINE_MUTEX(twin_lock);
 EXPORT_SYMBOL_IF_KUNIT(twin_lock);
 struct twin_pgdat twin_pgdats[TWIN_NODES];
+EXPORT_SYMBOL_IF_KUNIT(twin_pgdats);
 int twin_swappiness = 60;
 atomic_long_t twin_events[NR_TWIN_EVENTS];
 EXPORT_SYMBOL_IF_KUNIT(twin_events);
@@ -53,6 +55,8 @@ const char *const twin_event_names[NR_TWIN_EVENTS] = {
 	[TW_WORKINGSET_REFAULT_FILE]	= "workingset_refault_file",
 	[TW_WORKINGSET_ACTIVATE_ANON]	= "workingset_activate_anon",
 	[TW_WORKINGSET_ACTIVATE_FILE]	= "workingset_activate_file",
+	[TW_WORKINGSET_RESTORE_ANON]	= "workingset_restore_anon",
+	[TW_WORKINGSET_RESTORE_FILE]	= "workingset_restore_file",
 	[TW_WORKINGSET_NODERECLAIM]	= "workingset_nodereclaim",
 };
 
@@ -95,30 +99,6 @@ static struct mmtwin_twin reclaim_twin = {
 	.owner = THIS_MODULE,
 };
 
-static void stop_kswapds(void)
-{
-	int n;
-
-	for (n = 0; n < TWIN_NODES; n++)
-		twin_kswapd_stop(n);
-}
-
-static int start_kswapds(void)
-{
-	int n, ret;
-
-	for (n = 0; n < TWIN_NODES; n++) {
-		if (!twin_pgdats[n].present)
-			continue;
-		ret = twin_kswapd_run(n);
-		if (ret) {
-			stop_kswapds();
-			return ret;
-		}
-	}
-	return 0;
-}
-
 static void init_pgdats(void)
 {
 	int n;
@@ -153,7 +133,7 @@ static int __init mmtwin_reclaim_init(void)
 	if (ret)
 		goto psi;
 	twin_debugfs_init(reclaim_twin.debugfs_dir);
-	ret = start_kswapds();
+	ret = twin_kswapds_start();
 	if (ret)
 		goto twin;
 	ret = mmtwin_buddy_register_reclaim(&reclaim_ops);
@@ -162,7 +142,7 @@ static int __init mmtwin_reclaim_init(void)
 	return 0;
 
 kswapd:
-	stop_kswapds();
+	twin_kswapds_stop();
 twin:
 	mmtwin_twin_unregister(&reclaim_twin);
 psi:
@@ -179,7 +159,7 @@ static void __exit mmtwin_reclaim_exit(void)
 	mmtwin_twin_unregister(&reclaim_twin);
 	twin_groups_destroy_all();
 	mmtwin_buddy_unregister_reclaim(&reclaim_ops);
-	stop_kswapds();
+	twin_kswapds_stop();
 	twin_psi_exit();
 	twin_timeline_exit();
 	twin_swap_exit();

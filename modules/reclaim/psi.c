@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Memory pressure over the twin's own tasks, as psi.c defines it: "some"
- * is time with at least one twin task stalled on memory (in direct
- * reclaim, or kswapd balancing), "full" time with every non-idle twin
- * task stalled. A module cannot see the scheduler's per-CPU task counts,
+ * is time with at least one twin task stalled on memory, "full" time
+ * with every non-idle twin task stalled. A task stalls where the kernel
+ * calls psi_memstall_enter(): in direct reclaim (with its throttle), in
+ * kswapd's balance_pgdat(), and reading back a page of the working set
+ * (swap_read_folio(), filemap_read_folio(): thrashing). Each cause's
+ * time is also summed apart, as delayacct's freepages and thrashing
+ * delays are. A module cannot see the scheduler's per-CPU task counts,
  * so the twin's tasks are the ones it knows: workload callers and
  * threads, its kswapds, and any task in its direct reclaim. Every 2 s the
  * stall time feeds psi.c's calc_avgs(), printed as /proc/pressure/memory.
  */
+#include <kunit/visibility.h>
 #include <linux/ktime.h>
 #include <linux/seq_file.h>
 #include <linux/sched.h>
@@ -33,6 +38,7 @@ static int nr_tasks, nr_memstall;
 static u64 state_start, total[NR_PSI], avg_total[NR_PSI], avg_last;
 static unsigned long avg[NR_PSI][3];
 static struct delayed_work avgs_work;
+static atomic64_t stall_ns[NR_TWIN_STALLS];
 
 /* Charge the time since the last change to the states it was in. */
 static void record_times(u64 now)
@@ -95,16 +101,30 @@ void twin_psi_task_leave(void)
 	member_update(-1, 0);
 }
 
-/* psi_memstall_enter(): a task not yet ours counts while it stalls. */
-void twin_psi_memstall_enter(void)
+/*
+ * psi_memstall_enter(): a task not yet ours counts while it stalls.
+ * Nesting (a refault inside reclaim, say) is one stall, timed once by
+ * each cause.
+ */
+void twin_psi_memstall_enter(struct twin_memstall *ms, enum twin_stall cause)
 {
+	ms->cause = cause;
+	ms->start = ktime_get_ns();
 	member_update(0, 1);
 }
 
-void twin_psi_memstall_leave(void)
+void twin_psi_memstall_leave(struct twin_memstall *ms)
 {
 	member_update(0, -1);
+	atomic64_add(ktime_get_ns() - ms->start, &stall_ns[ms->cause]);
 }
+
+/* Nanoseconds stalled for @cause since load. */
+u64 twin_psi_stall_ns(enum twin_stall cause)
+{
+	return atomic64_read(&stall_ns[cause]);
+}
+EXPORT_SYMBOL_IF_KUNIT(twin_psi_stall_ns);
 
 static void psi_avgs_work(struct work_struct *work)
 {

@@ -44,9 +44,12 @@ void twin_evict(struct mmtwin_frame *f, struct twin_group *g)
 /*
  * workingset_refault(): a page comes back; if it was evicted less than a
  * workingset's worth of evictions and activations ago, it would have
- * stayed with a bigger inactive list, so it starts active.
+ * stayed with a bigger inactive list, so it starts active, and if it
+ * was active before its eviction, it is workingset: the read that brings
+ * it back is thrashing (a memory stall).
  */
-bool twin_workingset_refault(struct twin_group *g, unsigned long idx, int nid)
+unsigned int twin_workingset_refault(struct twin_group *g, unsigned long idx,
+				     int nid)
 {
 	struct twin_lruvec *lruvec = &twin_pgdats[nid].lruvec;
 	unsigned long shadow = g->shadow[idx], distance, size;
@@ -54,7 +57,7 @@ bool twin_workingset_refault(struct twin_group *g, unsigned long idx, int nid)
 
 	lockdep_assert_held(&twin_lock);
 	if (!shadow)
-		return false;
+		return 0;
 	g->shadow[idx] = 0;
 	count_twin_event(file ? TW_WORKINGSET_REFAULT_FILE :
 				TW_WORKINGSET_REFAULT_ANON, 1);
@@ -68,10 +71,14 @@ bool twin_workingset_refault(struct twin_group *g, unsigned long idx, int nid)
 			size += lruvec->size[TWIN_INACTIVE_ANON];
 	}
 	if (distance > size)
-		return false;
+		return 0;
 	count_twin_event(file ? TW_WORKINGSET_ACTIVATE_FILE :
 				TW_WORKINGSET_ACTIVATE_ANON, 1);
-	return true;
+	if (!(shadow & 1))
+		return TWIN_REFAULT_ACTIVE;
+	count_twin_event(file ? TW_WORKINGSET_RESTORE_FILE :
+				TW_WORKINGSET_RESTORE_ANON, 1);
+	return TWIN_REFAULT_ACTIVE | TWIN_REFAULT_WORKINGSET;
 }
 
 /*

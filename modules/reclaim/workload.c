@@ -243,12 +243,28 @@ static void fill_new_page(struct twin_group *g, struct mmtwin_frame *f,
 	twin_fill_pattern(addr, g, i, g->gen[i]);
 }
 
+/*
+ * Reading back a page that was active before its eviction is thrashing:
+ * swap_read_folio() and filemap_read_folio() stall on memory meanwhile.
+ */
+static void read_page(struct twin_group *g, struct mmtwin_frame *f,
+		      unsigned long i, bool workingset)
+{
+	struct twin_memstall ms;
+
+	if (workingset)
+		twin_psi_memstall_enter(&ms, TWIN_STALL_THRASHING);
+	fill_new_page(g, f, i);
+	if (workingset)
+		twin_psi_memstall_leave(&ms);
+}
+
 static void install_page(struct twin_group *g, struct page *page,
 			 unsigned long i)
 {
 	struct mmtwin_frame *f = mmtwin_page_frame(page);
 	int zone = twin_zone_of(page);
-	bool active;
+	unsigned int refault;
 
 	/* Every twin page is in a twin zone; if not, account it to zone 0. */
 	if (WARN_ON_ONCE(zone < 0))
@@ -257,13 +273,14 @@ static void install_page(struct twin_group *g, struct page *page,
 	twin_frame_set_owner(f, g, i, zone);
 	if (g->anon)
 		twin_set_flag(f, TPG_SWAPBACKED);
-	fill_new_page(g, f, i);
-	active = twin_workingset_refault(g, i, twin_zone_node(zone));
-	if (active)
+	/* As the kernel: workingset_refault() before the read. */
+	refault = twin_workingset_refault(g, i, twin_zone_node(zone));
+	if (refault & TWIN_REFAULT_WORKINGSET)
 		twin_set_flag(f, TPG_WORKINGSET);
+	read_page(g, f, i, refault & TWIN_REFAULT_WORKINGSET);
 	g->pages[i] = f;
 	g->rss++;
-	twin_lru_add(f, active);
+	twin_lru_add(f, refault & TWIN_REFAULT_ACTIVE);
 }
 
 /* One access to index @i; -ENOMEM when no page could be had. */
