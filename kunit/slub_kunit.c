@@ -12,6 +12,7 @@
  */
 #include <kunit/resource.h>
 #include <kunit/test.h>
+#include <linux/bitmap.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
@@ -511,20 +512,41 @@ static void test_hardened_freeptr(struct kunit *test)
 	mmtwin_kmem_cache_destroy(s);
 }
 
-/* Random freelists: a fresh slab does not hand out objects in order. */
+/*
+ * Random freelists: a fresh slab does not hand out objects in order, but
+ * it hands out each of its objects once before another slab is needed.
+ * The allocations stay on one CPU (atomic, preemption off), so they all
+ * come from the one order-0 slab that CPU starts.
+ */
 static void test_random_freelist(struct kunit *test)
 {
 	struct slub_options opts = { .random = true };
+	unsigned int i, ascending = 0, n, idx;
 	struct mmtwin_kmem_cache *s;
-	unsigned int i, ascending = 0, n;
+	DECLARE_BITMAP(seen, 64);
 	void **p;
 
 	s = slub_cache_create("TestSlub_random", 64, 0, 0, NULL, &opts);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
 	n = s->geo.objects;
+	KUNIT_ASSERT_EQ(test, s->geo.order, 0);
+	KUNIT_ASSERT_EQ(test, n, 64);
 	p = kunit_kcalloc(test, n, sizeof(void *), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	preempt_disable();
 	for (i = 0; i < n; i++)
-		p[i] = mmtwin_kmem_cache_alloc(s, GFP_KERNEL);
+		p[i] = mmtwin_kmem_cache_alloc(s, GFP_ATOMIC);
+	preempt_enable();
+	bitmap_zero(seen, 64);
+	for (i = 0; i < n; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, PTR_ALIGN_DOWN(p[i], PAGE_SIZE),
+					PTR_ALIGN_DOWN(p[0], PAGE_SIZE),
+					"object %u from another slab", i);
+		idx = offset_in_page(p[i]) / s->geo.size;
+		KUNIT_EXPECT_FALSE_MSG(test, test_and_set_bit(idx, seen),
+				       "object %u handed out twice", idx);
+	}
 	for (i = 1; i < n; i++)
 		ascending += p[i] == p[i - 1] + s->geo.size;
 	/* In order, 63 steps would be +size; shuffled, about one. */

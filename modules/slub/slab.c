@@ -196,8 +196,16 @@ int slub_init_random_seq(struct mmtwin_kmem_cache *s)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		s->random_seq[i] = i;
-	for (i = n - 1; i > 0; i--)
-		swap(s->random_seq[i], s->random_seq[get_random_u32_below(i + 1)]);
+	/*
+	 * Fisher-Yates. The index is drawn once: swap() evaluates its
+	 * arguments twice, and two draws would copy one offset over
+	 * another, leaving objects that no freelist ever holds.
+	 */
+	for (i = n - 1; i > 0; i--) {
+		unsigned int j = get_random_u32_below(i + 1);
+
+		swap(s->random_seq[i], s->random_seq[j]);
+	}
 	for (i = 0; i < n; i++)
 		s->random_seq[i] *= s->geo.size;
 	return 0;
