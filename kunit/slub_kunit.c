@@ -556,6 +556,42 @@ static void test_random_freelist(struct kunit *test)
 	mmtwin_kmem_cache_destroy(s);
 }
 
+/*
+ * A slab of the fallback order holds fewer objects than the random
+ * sequence, which is made for the cache's order: its freelist chains each
+ * of its own objects once and nothing past its end.
+ */
+static void test_random_freelist_fallback_order(struct kunit *test)
+{
+	struct slub_options opts = { .random = true };
+	struct mmtwin_kmem_cache *s;
+	unsigned int n, nr, i, idx;
+	DECLARE_BITMAP(seen, 64);
+	void *base, *p;
+
+	s = slub_cache_create("TestSlub_random_fb", 1024, 0, 0, NULL, &opts);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(s));
+	n = s->geo.objects;
+	nr = s->geo.min_objects;
+	KUNIT_ASSERT_LT(test, nr, n);
+	KUNIT_ASSERT_LE(test, n, 64);
+	/* Room for a whole slab of the cache's order: a stray is seen, not hit. */
+	base = kunit_kzalloc(test, (size_t)n * s->geo.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, base);
+	bitmap_zero(seen, 64);
+	p = slub_build_freelist(s, base, nr);
+	for (i = 0; i < nr; i++) {
+		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "freelist ends after %u of %u", i, nr);
+		idx = (p - base - s->geo.red_left_pad) / s->geo.size;
+		KUNIT_ASSERT_LT_MSG(test, idx, nr, "object %u is past the slab", idx);
+		KUNIT_EXPECT_FALSE_MSG(test, test_and_set_bit(idx, seen),
+				       "object %u chained twice", idx);
+		p = slub_get_freepointer(s, p);
+	}
+	KUNIT_EXPECT_NULL(test, p);
+	mmtwin_kmem_cache_destroy(s);
+}
+
 /* Bad control requests get their errno and change nothing. */
 static void test_control_errors(struct kunit *test)
 {
@@ -719,6 +755,7 @@ static struct kunit_case mmtwin_slub_cases[] = {
 	KUNIT_CASE(test_poison_bytes),
 	KUNIT_CASE(test_hardened_freeptr),
 	KUNIT_CASE(test_random_freelist),
+	KUNIT_CASE(test_random_freelist_fallback_order),
 	KUNIT_CASE(test_control_errors),
 	KUNIT_CASE(test_two_cpu_stress),
 	{}

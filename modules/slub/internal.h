@@ -179,6 +179,10 @@ void slub_forget_slab(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab);
 int slub_slab_map_init(void);
 void slub_slab_map_exit(void);
 int slub_init_random_seq(struct mmtwin_kmem_cache *s);
+#if IS_ENABLED(CONFIG_KUNIT)
+void *slub_build_freelist(struct mmtwin_kmem_cache *s, void *base,
+			  unsigned int nr);
+#endif
 void *slub_object_start(struct mmtwin_kmem_cache *s,
 			struct mmtwin_frame *slab, const void *addr);
 

@@ -225,18 +225,36 @@ static void setup_object(struct mmtwin_kmem_cache *s, void *object)
 		s->ctor(object);
 }
 
+/*
+ * next_freelist_entry(): the sequence holds the offsets of a slab of the
+ * cache's order; a slab of the fallback order holds fewer objects, so the
+ * offsets past its end are passed over.
+ */
+static void *next_random_object(struct mmtwin_kmem_cache *s, void *base,
+				unsigned int nr, unsigned int *pos)
+{
+	unsigned int off, limit = nr * s->geo.size;
+
+	do {
+		off = s->random_seq[*pos];
+		if (++*pos == s->geo.objects)
+			*pos = 0;
+	} while (off >= limit);
+	return base + off + s->geo.red_left_pad;
+}
+
 /* Chain every object, in order or from the random sequence. */
-static void *build_freelist(struct mmtwin_kmem_cache *s, void *base,
-			    unsigned int nr)
+VISIBLE_IF_KUNIT void *slub_build_freelist(struct mmtwin_kmem_cache *s,
+					   void *base, unsigned int nr)
 {
 	unsigned int i, pos = 0;
 	void *head = NULL, *prev = NULL;
 
 	if (s->random_seq)
-		pos = get_random_u32_below(nr);
+		pos = get_random_u32_below(s->geo.objects);
 	for (i = 0; i < nr; i++) {
 		void *obj = s->random_seq ?
-			base + s->random_seq[(pos + i) % nr] + s->geo.red_left_pad :
+			next_random_object(s, base, nr, &pos) :
 			slab_object(s, base, i);
 
 		setup_object(s, obj);
@@ -249,6 +267,7 @@ static void *build_freelist(struct mmtwin_kmem_cache *s, void *base,
 	slub_set_freepointer(s, prev, NULL);
 	return head;
 }
+EXPORT_SYMBOL_IF_KUNIT(slub_build_freelist);
 
 /* Track every slab, to give it back even if its cache leaked objects. */
 static int track_slab(struct mmtwin_kmem_cache *s, struct mmtwin_frame *slab)
@@ -327,7 +346,7 @@ struct mmtwin_frame *slub_new_slab(struct mmtwin_kmem_cache *s, gfp_t gfp,
 	map_slab(slab, page_to_pfn(page), order, gfp);
 	c.objects = slub_order_objects(order, s->geo.size);
 	slub_setup_slab_debug(s, slab, base);
-	slub_slab_set(slab, build_freelist(s, base, c.objects), c);
+	slub_slab_set(slab, slub_build_freelist(s, base, c.objects), c);
 
 	n = slub_get_node(s, slub_slab_nid(slab));
 	atomic_long_inc(&n->nr_slabs);
