@@ -312,7 +312,15 @@ static void *text_reader(void *arg)
 	return NULL;
 }
 
-TEST(walks_under_churn)
+/*
+ * The readers stop after SECONDS, but one may be in a kernel dump then,
+ * which takes seconds on a KASAN kernel: more than the harness's 30 s.
+ */
+FIXTURE(churn) {};
+FIXTURE_SETUP(churn) {}
+FIXTURE_TEARDOWN(churn) {}
+
+TEST_F_TIMEOUT(churn, walks_under_churn, 180)
 {
 	unsigned long taint0 = taint_flags();
 	struct stats pm = {}, text = {};
