@@ -11,11 +11,15 @@
 cp_opts=(--no-tree --quiet --show-types --no-summary)
 cp_compat=(--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_UNUSED)
 
-cp_key()
+# Where a file's verdict is kept: under a hash of the script, the options
+# the file is checked with, its name and its text.
+cp_verdict_path()
 {
-	local opts=$1 f=$2
+	local f=$1 opts=""
 
-	{ echo "$cp_tool $opts $f"; cat "$MMTWIN_TOP/$f"; } | sha256sum | cut -c1-40
+	[ "$f" != include/mmtwin/compat.h ] || opts="${cp_compat[*]}"
+	echo "$cp_cache/$({ echo "$cp_tool $opts $f"; cat "$MMTWIN_TOP/$f"; } |
+		sha256sum | cut -c1-40)"
 }
 
 # checkpatch_run OUT OPTS FILES...: one call; each file's paragraphs of the
@@ -33,8 +37,7 @@ checkpatch_run()
 	awk -v RS= '{ if (!match($0, /FILE: [^:]+:/)) exit 1 }' "$out" || return 2
 	for f in "$@"; do
 		awk -v RS= -v ORS='\n\n' -v f="FILE: $f:" 'index($0, f)' "$out" \
-			>"$cp_cache/$(cp_key "$opts" "$f").tmp" &&
-			mv "$cp_cache/$(cp_key "$opts" "$f").tmp" "$cp_cache/$(cp_key "$opts" "$f")"
+			>"${cp_verdict[$f]}.tmp" && mv "${cp_verdict[$f]}.tmp" "${cp_verdict[$f]}"
 	done
 }
 
@@ -43,8 +46,9 @@ checkpatch_run()
 # in OUT.
 checkpatch_all()
 {
-	local out=$2 f n=0 rc=0 opts
+	local out=$2 f n=0 rc=0
 	local -a files=() todo=() todo_compat=()
+	declare -gA cp_verdict=()
 	cp_kdir=$1
 	cp_cache=$MMTWIN_CACHE/checkpatch
 	mkdir -p "$cp_cache"
@@ -52,10 +56,13 @@ checkpatch_all()
 		sha256sum | cut -c1-40)
 	mapfile -t files < <(cd "$MMTWIN_TOP" && git ls-files --cached --others \
 		--exclude-standard '*.c' '*.h' | grep -vx include/mmtwin/compat.h)
-	for f in "${files[@]}"; do
-		[ -e "$cp_cache/$(cp_key "" "$f")" ] || todo+=("$f")
+	for f in "${files[@]}" include/mmtwin/compat.h; do
+		cp_verdict[$f]=$(cp_verdict_path "$f")
 	done
-	[ -e "$cp_cache/$(cp_key "${cp_compat[*]}" include/mmtwin/compat.h)" ] ||
+	for f in "${files[@]}"; do
+		[ -e "${cp_verdict[$f]}" ] || todo+=("$f")
+	done
+	[ -e "${cp_verdict[include/mmtwin/compat.h]}" ] ||
 		todo_compat+=(include/mmtwin/compat.h)
 	checkpatch_run "$out" "" "${todo[@]}" || rc=$?
 	[ $rc -ne 0 ] || checkpatch_run "$out.compat" "${cp_compat[*]}" "${todo_compat[@]}" || rc=$?
@@ -66,11 +73,9 @@ checkpatch_all()
 	fi
 	for f in "${files[@]}" include/mmtwin/compat.h; do
 		n=$((n + 1))
-		opts=""
-		[ "$f" != include/mmtwin/compat.h ] || opts="${cp_compat[*]}"
-		if [ -s "$cp_cache/$(cp_key "$opts" "$f")" ]; then
+		if [ -s "${cp_verdict[$f]}" ]; then
 			result FAIL "host: checkpatch $f"
-			head -n 20 "$cp_cache/$(cp_key "$opts" "$f")" | sed 's/^/         | /'
+			head -n 20 "${cp_verdict[$f]}" | sed 's/^/         | /'
 		else
 			result PASS "host: checkpatch $f"
 		fi
