@@ -12,8 +12,12 @@
 #   tools/plot.sh SAMPLES OUTDIR
 #
 # SAMPLES is --watch's text: "# time side node zone free min low high
-# o0..o10" lines. A line "# mark TIME LABEL" (a reclaimer's wake or sleep,
-# say) is drawn as a vertical line on the watermark plot. Prints the paths
+# o0..o10" lines, and "# mark TIME SIDE NODE kswapd_wake|kswapd_sleep"
+# lines where a kswapd of that side and node woke or went to sleep (from
+# the tracepoints, on the samples' clock). Each mark is a vertical line on
+# its side's watermark plot, in the colour of the node's zones, topped by
+# a triangle: up for a wake, down for a sleep. The marks are also in
+# OUTDIR/data/kswapd-SIDE.dat ("time node wake|sleep"). Prints the paths
 # of the files it wrote.
 set -euo pipefail
 
@@ -50,16 +54,55 @@ for side in twin kernel; do
 		END { for (o = 0; o <= 10; o++) print o, first[o] + 0, low[o] + 0 }' \
 		"$samples" >"$data/orders-$side.dat"
 done
-marks=$(awk '/^# mark / { printf "set arrow from %s, graph 0 to %s, graph 1 nohead dt 3 lc rgb \"gray40\"; set label \"%s\" at %s, graph 0.05 rotate left font \",8\";", $3, $3, $4, $3 }' "$samples")
+# kswapd's marks per side: time node wake|sleep.
+for side in twin kernel; do
+	awk -v s=$side '$1 == "#" && $2 == "mark" && $3 ~ /^[0-9]+(\.[0-9]*)?$/ && $4 == s &&
+		$5 ~ /^[0-9]+$/ && $6 ~ /^kswapd_(wake|sleep)$/ && NF == 6 {
+		sub(/^kswapd_/, "", $6); print $3, $5, $6 }' "$samples" >"$data/kswapd-$side.dat"
+done
+
+# The plot clauses of one side's kswapd marks: for each node and event that
+# has any, vertical lines (impulses on y2, 0 to 1) in the colour of the
+# node's first zone, and a triangle at the top that carries the key.
+mark_clauses()
+{
+	local side=$1 z i=1 node ev pt
+	local -A colour=()
+
+	for z in $zones; do
+		node=${z%%-*}
+		[ -n "${colour[$node]:-}" ] || colour[$node]=$i
+		i=$((i + 1))
+	done
+	for node in $(printf '%s\n' "${!colour[@]}" | sort -n); do
+		for ev in wake sleep; do
+			grep -q " $node $ev\$" "$data/kswapd-$side.dat" || continue
+			[ $ev = wake ] && pt=9 || pt=11
+			printf " '%s' using 1:(\$2 == %s && strcol(3) eq '%s' ? 1 : NaN) axes x1y2 with impulses lw 1 lc %s notitle," \
+				"$data/kswapd-$side.dat" "$node" "$ev" "${colour[$node]}"
+			printf " '' using 1:(\$2 == %s && strcol(3) eq '%s' ? 0.97 : NaN) axes x1y2 with points pt %s ps 1.2 lc %s title 'kswapd%s %s'," \
+				"$node" "$ev" "$pt" "${colour[$node]}" "$node" "$ev"
+		done
+	done
+}
 
 plot_watermarks()
 {
-	local side title plot z i
+	local side plot z i
 	echo "set multiplot layout 2,1"
+	echo "set y2range [0:1]; unset y2tics"
 	for side in twin kernel; do
-		title="$side"
-		[ $side = twin ] && title="twin (mmtwin_buddy)" || title="kernel (/proc/zoneinfo), the same zones"
-		echo "set title '$title'; set ylabel 'pages (log scale)'; set logscale y; set xlabel 'seconds'; set key outside right; $marks"
+		# The twin's few thousand pages sit one or two decades above its
+		# marks: log scale. The kernel's zones are hundreds of times larger
+		# than their marks until min_free_kbytes is raised: linear.
+		if [ $side = twin ]; then
+			echo "set title 'twin (mmtwin_buddy; kswapd: mmtwin_reclaim)'"
+			echo "set ylabel 'pages (log scale)'; set logscale y"
+		else
+			echo "set title 'kernel (/proc/zoneinfo; kswapd: vmscan events), the same zones'"
+			echo "set ylabel 'pages'; unset logscale y; set yrange [0:*]"
+		fi
+		echo "set xlabel 'seconds'; set key outside right"
 		plot="plot"
 		i=1
 		for z in $zones; do
@@ -69,8 +112,8 @@ plot_watermarks()
 			plot="$plot '' using 1:5 with lines dt 4 lc $i title 'high',"
 			i=$((i + 1))
 		done
+		plot="$plot$(mark_clauses $side)"
 		echo "${plot%,}"
-		echo "unset arrow; unset label"
 	done
 	echo "unset multiplot"
 }

@@ -73,6 +73,8 @@ static void pcp_free_bulk(struct buddy_zone *z, struct buddy_pcp *pcp,
 	struct list_head *list;
 	struct mmtwin_frame *f;
 	unsigned long flags;
+	unsigned int order;
+	int mt;
 
 	pages = min(pages, pcp->count);
 	pindex--;
@@ -85,14 +87,16 @@ static void pcp_free_bulk(struct buddy_zone *z, struct buddy_pcp *pcp,
 		} while (list_empty(list));
 		do {
 			f = list_last_entry(list, struct mmtwin_frame, lru);
+			/* The freed frame may merge: its order is read first. */
+			order = f->order;
+			mt = pageblock_mt(f);
 			list_del(&f->lru);
-			pcp->count -= 1 << f->order;
-			pages -= 1 << f->order;
-			pcp->events[BUDDY_PCP_DRAIN] += 1UL << f->order;
+			pcp->count -= 1 << order;
+			pages -= 1 << order;
+			pcp->events[BUDDY_PCP_DRAIN] += 1UL << order;
 			WRITE_ONCE(f->state, MMTWIN_FRAME_NONE);
-			buddy_free_one(z, f, f->order);
-			buddy_trace_pcpu_drain(frame_pfn(f), f->order,
-					       pageblock_mt(f));
+			buddy_free_one(z, f, order);
+			buddy_trace_pcpu_drain(frame_pfn(f), order, mt);
 		} while (pages > 0 && !list_empty(list));
 	}
 	buddy_unlock(&z->lock, flags);

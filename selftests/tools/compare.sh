@@ -10,7 +10,7 @@ B=/sys/kernel/debug/mmtwin/buddy
 out=/tmp/compare.$$
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..17"
 n=0 fails=0
 ok()
 {
@@ -175,7 +175,50 @@ sed 's/^/# /' $out
 [ $rc = 0 ] && grep -q '^skipped pgwalk: /sys/kernel/debug/mmtwin/pgwalk/request: No such file or directory$' $out &&
 	grep -q '^=== zones' $out
 ok $? "a twin not loaded is reported and its section skipped"
+
+# 12. --watch marks kswapd: while it runs, each side has a tracefs instance
+# on the mono clock with its two kswapd events on; the twin's kswapd,
+# woken by a file group of 1.5 times its pages, is marked waking and
+# going to sleep at times within the watch; SIGTERM ends it with the
+# instances gone.
+I=/sys/kernel/tracing/instances
+pages=$(awk '$1 == "zone" { s += $7 } END { print int(s * 3 / 2) }' $R/stats)
+"$C" --watch 0.2 >$out.watch 2>$out.err &
+w=$!
+sleep 1
+setup=0
+for side in kernel twin; do
+	[ $side = kernel ] && sys=vmscan || sys=mmtwin
+	d=$I/mmtwin-compare-$w-$side
+	grep -q '\[mono\]' $d/trace_clock &&
+		[ "$(cat $d/events/$sys/mm_vmscan_kswapd_wake/enable)" = 1 ] &&
+		[ "$(cat $d/events/$sys/mm_vmscan_kswapd_sleep/enable)" = 1 ] || setup=1
+done
+echo "kswapd 1" >$R/control
+echo "create cmp_fill file $pages" >$R/control
+echo "touch cmp_fill 0 $pages" >$R/control
+i=0
+while [ $i -lt 60 ] && grep -q 'kswapd [nr]' $R/stats; do
+	sleep 0.5
+	i=$((i + 1))
+done
+echo "destroy cmp_fill" >$R/control
+sleep 0.5
+kill -TERM $w
+wait $w
+rc=$?
+grep '^# mark ' $out.watch | head -n 20 | sed 's/^/# /'
+sed 's/^/# stderr: /' $out.err
+wakes=$(grep -Ec '^# mark [0-9]+\.[0-9]{3} twin [0-9]+ kswapd_wake$' $out.watch)
+sleeps=$(grep -Ec '^# mark [0-9]+\.[0-9]{3} twin [0-9]+ kswapd_sleep$' $out.watch)
+last=$(awk '!/^#/ { t = $1 } END { print t }' $out.watch)
+[ $rc = 0 ] && [ $setup = 0 ] && [ "$wakes" -gt 0 ] && [ "$sleeps" -gt 0 ] &&
+	! grep -q '^# skipped' $out.watch && [ ! -s $out.err ] &&
+	[ -z "$(ls $I | grep "^mmtwin-compare-$w-")" ] &&
+	awk -v last="$last" '$2 == "mark" && ($3 < 0.5 || $3 > last + 0.5) { bad = 1 } END { exit bad }' $out.watch
+ok $? "--watch: kswapd instances set up (setup=$setup); twin kswapd $wakes wakes, $sleeps sleeps marked within the watch; gone after SIGTERM (rc=$rc)"
+
 echo "free cmp" >$S/control && echo "free cmpk" >$S/control && echo "destroy cmp_slab" >$S/control
 echo free_all >$B/control
-rm -f $out $out.json $out.watch /tmp/cmp.got /tmp/cmp.want
+rm -f $out $out.json $out.watch $out.err /tmp/cmp.got /tmp/cmp.want
 [ $fails -eq 0 ]

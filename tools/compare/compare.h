@@ -16,6 +16,7 @@
 struct roots {
 	char proc[256];		/* /proc */
 	char debugfs[256];	/* /sys/kernel/debug */
+	char tracefs[256];	/* /sys/kernel/tracing */
 };
 
 struct ctx {
@@ -52,5 +53,17 @@ void order_columns(struct table *t);
 
 /* Indexes of zone_columns(). */
 enum { ZC_FREE, ZC_MIN, ZC_LOW, ZC_HIGH, ZC_MANAGED, ZC_NR };
+
+/* --watch: kswapd's wakes and sleeps of both sides, from tracefs (marks.c). */
+struct kswapd_marks {
+	char dir[NR_SIDES][PATH_LEN];	/* the side's instance, "" = none */
+	int fd[NR_SIDES];		/* its trace_pipe, -1 = none */
+	char carry[NR_SIDES][512];	/* a line read in part */
+	size_t ncarry[NR_SIDES];
+};
+
+void kswapd_marks_start(struct kswapd_marks *m, const char *tracefs);
+void kswapd_marks_print(struct kswapd_marks *m, double t0, enum format fmt);
+void kswapd_marks_stop(struct kswapd_marks *m);
 
 #endif /* MMTWIN_COMPARE_H */

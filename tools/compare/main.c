@@ -10,16 +10,21 @@
  * twin's, a '*' after each twin value that differs from the kernel's.
  * --json: the same tables as one JSON document. --watch: every SECONDS,
  * one line per zone and side (free pages, min/low/high watermarks and
- * free blocks per order), or with --section NAME one line per row and
- * side of that section ("time side key values"); one JSON object per
- * sample with --json.
+ * free blocks per order) and a "# mark TIME SIDE NODE kswapd_wake|sleep"
+ * line for each time a kswapd of either side woke or went to sleep
+ * (marks.c), or with --section NAME one line per row and side of that
+ * section ("time side key values"); one JSON object per sample (and per
+ * mark) with --json.
  * A file that cannot be read is reported ("skipped ...") and its section
  * left out; the exit status is 1 only when nothing at all could be read.
  *
- * --proc DIR and --debugfs DIR replace /proc and /sys/kernel/debug.
+ * --proc DIR, --debugfs DIR and --tracefs DIR replace /proc,
+ * /sys/kernel/debug and /sys/kernel/tracing.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +45,8 @@ static void usage(FILE *f, int status)
 
 	fputs("Usage: mmtwin-compare [--section NAMES] [--pid PID] [--all] [--json]\n"
 	      "       mmtwin-compare --watch SECONDS [--section NAME] [--count N] [--json]\n"
-	      "options: --proc DIR, --debugfs DIR (default /proc, /sys/kernel/debug)\n"
+	      "options: --proc DIR, --debugfs DIR, --tracefs DIR\n"
+	      "         (default /proc, /sys/kernel/debug, /sys/kernel/tracing)\n"
 	      "sections:\n", f);
 	for (i = 0; i < nr_sections; i++)
 		fprintf(f, "  %-13s %-7s %s\n", sections[i].name, sections[i].twin,
@@ -293,25 +299,65 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Set by a stop signal; a lock-free atomic is safe to touch in a handler. */
+static atomic_bool stop_watch;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	atomic_store(&stop_watch, true);
+}
+
+/* Killed or interrupted, the watch still removes its trace instances. */
+static void catch_stop_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_stop, .sa_flags = SA_RESTART };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Until @until (CLOCK_MONOTONIC) or a stop signal: nanosleep is never restarted. */
+static void sleep_until(double until)
+{
+	double wait = until - now_s();
+	struct timespec ts;
+
+	if (wait <= 0)
+		return;
+	ts.tv_sec = (time_t)wait;
+	ts.tv_nsec = (long)((wait - ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) && errno == EINTR && !atomic_load(&stop_watch))
+		;
+}
+
+static int watch_usage(void)
+{
+	int k;
+
+	fputs("mmtwin-compare: samples are of the zones, or of one section of:", stderr);
+	for (k = 0; k < nr_sections; k++)
+		if (sections[k].watchable)
+			fprintf(stderr, " %s", sections[k].name);
+	fputc('\n', stderr);
+	return 2;
+}
+
 static int watch(const struct ctx *c, const struct options *o)
 {
 	const struct section *sec = NULL;
 	double t0 = now_s(), next = t0;
-	struct timespec ts;
+	struct kswapd_marks marks;
 	long i;
 	int k;
 
 	if (o->only) {
 		sec = watched_section(o->only);
-		if (!sec) {
-			fputs("mmtwin-compare: samples are of the zones, or of one section of:",
-			      stderr);
-			for (k = 0; k < nr_sections; k++)
-				if (sections[k].watchable)
-					fprintf(stderr, " %s", sections[k].name);
-			fputc('\n', stderr);
-			return 2;
-		}
+		if (!sec)
+			return watch_usage();
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (o->fmt == TEXT && !sec) {
@@ -320,9 +366,10 @@ static int watch(const struct ctx *c, const struct options *o)
 			printf(" o%d", k);
 		putchar('\n');
 	}
+	catch_stop_signals();
+	if (!sec)
+		kswapd_marks_start(&marks, c->roots.tracefs);
 	for (i = 0; !o->count || i < o->count; i++) {
-		double wait;
-
 		if (sec)
 			sample_section(c, o, sec, now_s() - t0, i == 0);
 		else
@@ -331,16 +378,18 @@ static int watch(const struct ctx *c, const struct options *o)
 		if (i == 0 && nr_skipped() && o->fmt == TEXT)
 			skipped_text(stdout, "# ");
 		skipped_clear();
-		if (o->count && i + 1 == o->count)
+		if (!sec)
+			kswapd_marks_print(&marks, t0, o->fmt);
+		if (atomic_load(&stop_watch) || (o->count && i + 1 == o->count))
 			break;
 		next += o->watch;
-		wait = next - now_s();
-		if (wait > 0) {
-			ts.tv_sec = (time_t)wait;
-			ts.tv_nsec = (long)((wait - ts.tv_sec) * 1e9);
-			while (nanosleep(&ts, &ts) && errno == EINTR)
-				;
-		}
+		sleep_until(next);
+		if (atomic_load(&stop_watch))
+			break;
+	}
+	if (!sec) {
+		kswapd_marks_print(&marks, t0, o->fmt);
+		kswapd_marks_stop(&marks);
 	}
 	return 0;
 }
@@ -356,10 +405,13 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "proc", required_argument, NULL, 'P' },
 		{ "debugfs", required_argument, NULL, 'D' },
+		{ "tracefs", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	struct ctx c = { .roots = { "/proc", "/sys/kernel/debug" } };
+	struct ctx c = {
+		.roots = { "/proc", "/sys/kernel/debug", "/sys/kernel/tracing" },
+	};
 	struct options o = { .fmt = TEXT };
 	char *end;
 	int opt;
@@ -395,6 +447,9 @@ int main(int argc, char **argv)
 			break;
 		case 'D':
 			snprintf(c.roots.debugfs, sizeof(c.roots.debugfs), "%s", optarg);
+			break;
+		case 'T':
+			snprintf(c.roots.tracefs, sizeof(c.roots.tracefs), "%s", optarg);
 			break;
 		case 'h':
 			usage(stdout, 0);

@@ -32,7 +32,7 @@ fixture()
 	cd "$work/fx" || exit 1
 }
 
-run() { "$bin" --proc proc --debugfs debugfs "$@"; }
+run() { "$bin" --proc proc --debugfs debugfs --tracefs tracing "$@"; }
 
 echo "TAP version 13"
 
@@ -166,6 +166,32 @@ assert v[("kernel", "pageoutrun")] == [9] and v[("twin", "pgsteal_kswapd")] == [
 assert ("kernel", "kswapd_inodesteal") not in v
 ' "$work/watch-r.json"
 ok $? "--watch --section reclaim --json: one object per sample"
+# kswapd marks: this tracefs is a plain directory, so each side's instance
+# is made (mkdir) but cannot be set up; that is reported once, as a
+# comment, and the instances are removed when the watch ends.
+fixture vm
+mkdir -p tracing/instances
+run --watch 0.05 --count 2 >"$work/watch-m.txt" 2>"$work/watch-m.err"
+rc=$?
+[ $rc = 0 ] && [ ! -s "$work/watch-m.err" ] &&
+	[ "$(grep -c '^# skipped kswapd marks: tracing/instances/mmtwin-compare-[0-9]*-kernel/trace_clock: No such file' "$work/watch-m.txt")" = 1 ] &&
+	[ "$(grep -c '^# skipped kswapd marks: tracing/instances/mmtwin-compare-[0-9]*-twin/trace_clock: No such file' "$work/watch-m.txt")" = 1 ] &&
+	[ "$(grep -vc '^#' "$work/watch-m.txt")" = 8 ] && [ -z "$(ls tracing/instances)" ]
+ok $? "--watch: kswapd marks that cannot be set up are reported once; instances removed"
+rmdir tracing/instances
+run --watch 0.05 --count 1 >"$work/watch-m.txt"
+grep -q '^# skipped kswapd marks: tracing/instances/mmtwin-compare-[0-9]*-kernel: No such file' "$work/watch-m.txt"
+ok $? "--watch: no tracefs at all is reported"
+mkdir tracing/instances
+"$bin" --proc proc --debugfs debugfs --tracefs tracing --watch 0.05 >"$work/watch-t.txt" 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc = 0 ] && [ -z "$(ls tracing/instances)" ] && [ "$(grep -vc '^#' "$work/watch-t.txt")" -ge 4 ]
+ok $? "--watch ended by SIGTERM: exit 0, instances removed (rc=$rc)"
+
 run --watch 0.05 --count 1 --section zones >/dev/null 2>"$work/watch-bad.err"
 [ $? = 2 ] && grep -q 'or of one section of: vmstat slabinfo reclaim pressure$' "$work/watch-bad.err"
 ok $? "--watch of a section keyed by zones is a usage error"
