@@ -42,19 +42,19 @@ unsigned int buddy_gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
  * busy (an interrupt came while this CPU held them, or another CPU drains
  * them): the caller then uses the buddy lists, as the kernel does.
  */
-static struct buddy_pcp *pcp_trylock(struct buddy_zone *z)
+static __always_inline struct buddy_pcp *pcp_trylock(struct buddy_zone *z)
 {
 	struct buddy_pcp *pcp;
 
 	buddy_pin_cpu();
 	pcp = buddy_this_cpu(z->pcp);
-	if (buddy_spin_trylock(&pcp->lock))
+	if (likely(buddy_spin_trylock(&pcp->lock)))
 		return pcp;
 	buddy_unpin_cpu();
 	return NULL;
 }
 
-static void pcp_unlock(struct buddy_pcp *pcp)
+static __always_inline void pcp_unlock(struct buddy_pcp *pcp)
 {
 	__acquire(&pcp->lock);	/* for sparse: pcp_trylock() took it */
 	buddy_spin_unlock(&pcp->lock);
@@ -67,8 +67,8 @@ static void pcp_unlock(struct buddy_pcp *pcp)
  * first, before the next one in turn. A page goes to its pageblock's
  * current type, and the drain tracepoint says that type.
  */
-static void pcp_free_bulk(struct buddy_zone *z, struct buddy_pcp *pcp,
-			  int pages, int pindex)
+static noinline void pcp_free_bulk(struct buddy_zone *z, struct buddy_pcp *pcp,
+				   int pages, int pindex)
 {
 	struct list_head *list;
 	struct mmtwin_frame *f;
@@ -140,8 +140,9 @@ static int pcp_refill_count(struct buddy_zone *z, struct buddy_pcp *pcp,
  * high raises it to what the run of frees needs, up to high_max. No
  * periodic decay here (decay_pcp_high() runs from vmstat's worker).
  */
-static int pcp_free_high_level(struct buddy_zone *z, struct buddy_pcp *pcp,
-			       bool free_high)
+static __always_inline int pcp_free_high_level(struct buddy_zone *z,
+					       struct buddy_pcp *pcp,
+					       bool free_high)
 {
 	int batch = READ_ONCE(pcp->batch), high, need;
 	int high_min = READ_ONCE(pcp->high_min), high_max = READ_ONCE(pcp->high_max);
@@ -183,43 +184,52 @@ static int pcp_drain_count(struct buddy_pcp *pcp, int high, bool free_high)
 }
 
 /*
- * __rmqueue_pcplist(): take from the list, refilling it when empty. A bulk
- * caller that still wants @want pages refills up to that many at once (at
- * most high), where upstream doubles its batch on consecutive refills.
+ * Refill an empty list from the buddy lists. A bulk caller that still
+ * wants @want pages refills up to that many at once (at most high), where
+ * upstream doubles its batch on consecutive refills. Returns the blocks
+ * added.
  */
-static struct mmtwin_frame *pcp_take(struct buddy_zone *z,
-				     struct buddy_pcp *pcp, unsigned int order,
-				     int mt, unsigned int alloc_flags, int want)
+static noinline int pcp_refill(struct buddy_zone *z, struct buddy_pcp *pcp,
+			       struct list_head *list, unsigned int order,
+			       int mt, unsigned int alloc_flags, int want)
+{
+	int got, count;
+
+	count = pcp_refill_count(z, pcp, order);
+	count = max(count, min(want, pcp->high));
+	got = buddy_rmqueue_bulk(z, order, count, list, mt, alloc_flags);
+	pcp->count += got << order;
+	return got;
+}
+
+/* __rmqueue_pcplist(): take from the list, refilling it when empty. */
+static __always_inline struct mmtwin_frame *
+pcp_take(struct buddy_zone *z, struct buddy_pcp *pcp, unsigned int order,
+	 int mt, unsigned int alloc_flags, int want)
 {
 	struct list_head *list = &pcp->lists[buddy_pcp_index(order, mt)];
 	struct mmtwin_frame *f;
-	int got, count;
 
-	if (list_empty(list)) {
-		count = pcp_refill_count(z, pcp, order);
-		count = max(count, min(want, pcp->high));
-		got = buddy_rmqueue_bulk(z, order, count, list, mt, alloc_flags);
-		pcp->count += got << order;
-	}
-	f = list_first_entry_or_null(list, struct mmtwin_frame, lru);
-	if (f) {
-		list_del(&f->lru);
-		pcp->count -= 1 << order;
-		pcp->events[BUDDY_PGALLOC] += 1UL << order;
-	}
+	if (unlikely(list_empty(list)) &&
+	    !pcp_refill(z, pcp, list, order, mt, alloc_flags, want))
+		return NULL;
+	f = list_first_entry(list, struct mmtwin_frame, lru);
+	list_del(&f->lru);
+	pcp->count -= 1 << order;
+	pcp->events[BUDDY_PGALLOC] += 1UL << order;
 	return f;
 }
 
 /* rmqueue_pcplist(): an allocation halves the run of frees seen. */
-static struct mmtwin_frame *pcp_alloc(struct buddy_zone *z,
-				      unsigned int order, int mt,
-				      unsigned int alloc_flags)
+static __always_inline struct mmtwin_frame *pcp_alloc(struct buddy_zone *z,
+						      unsigned int order, int mt,
+						      unsigned int alloc_flags)
 {
 	struct mmtwin_frame *f;
 	struct buddy_pcp *pcp;
 
 	pcp = pcp_trylock(z);
-	if (!pcp)
+	if (unlikely(!pcp))
 		return NULL;
 	pcp->free_count >>= 1;
 	f = pcp_take(z, pcp, order, mt, alloc_flags, 1);
@@ -232,7 +242,8 @@ static struct mmtwin_frame *pcp_alloc(struct buddy_zone *z,
  * run, with no allocation between, fragment memory if kept; drain them.
  * (No PCPF_FREE_HIGH_BATCH: the twin knows nothing of cache slices.)
  */
-static bool pcp_free_high(struct buddy_pcp *pcp, unsigned int order)
+static __always_inline bool pcp_free_high(struct buddy_pcp *pcp,
+					  unsigned int order)
 {
 	bool free_high = false;
 
@@ -247,8 +258,8 @@ static bool pcp_free_high(struct buddy_pcp *pcp, unsigned int order)
 }
 
 /* free_one_page(): past the pcp lists, straight to the buddy lists. */
-static void free_to_zone(struct buddy_zone *z, struct mmtwin_frame *f,
-			 unsigned int order)
+static noinline void free_to_zone(struct buddy_zone *z, struct mmtwin_frame *f,
+				  unsigned int order)
 {
 	unsigned long flags;
 
@@ -258,8 +269,20 @@ static void free_to_zone(struct buddy_zone *z, struct mmtwin_frame *f,
 	buddy_unlock(&z->lock, flags);
 }
 
-static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
-		     unsigned int order)
+/* The drain of a free that took a list to its high mark. */
+static noinline void pcp_free_drain(struct buddy_zone *z, struct buddy_pcp *pcp,
+				    int high, bool free_high, int pindex)
+{
+	pcp_free_bulk(z, pcp, pcp_drain_count(pcp, high, free_high), pindex);
+	if (READ_ONCE(z->below_high) &&
+	    buddy_watermark_ok(z, 0, zone_wmark(z, BUDDY_WMARK_HIGH),
+			       BUDDY_ZONE_MOVABLE, 0))
+		WRITE_ONCE(z->below_high, 0);
+}
+
+/* free_unref_page(): to this CPU's list, draining it at its high mark. */
+static __always_inline void pcp_free(struct buddy_zone *z,
+				     struct mmtwin_frame *f, unsigned int order)
 {
 	struct buddy_pcp *pcp;
 	int mt = pageblock_mt(f), high, pindex;
@@ -269,11 +292,11 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 	if (mt >= MMTWIN_MT_PCPTYPES)
 		mt = MMTWIN_MT_MOVABLE;
 	pcp = pcp_trylock(z);
-	if (!pcp) {
+	if (unlikely(!pcp)) {
 		free_to_zone(z, f, order);
 		return;
 	}
-	if (!READ_ONCE(pcp->high_max)) {
+	if (unlikely(!READ_ONCE(pcp->high_max))) {
 		/* pcp lists disabled: straight to the buddy lists. */
 		pcp_unlock(pcp);
 		free_to_zone(z, f, order);
@@ -291,18 +314,13 @@ static void pcp_free(struct buddy_zone *z, struct mmtwin_frame *f,
 	if (pcp->free_count < (READ_ONCE(pcp->batch) << PCP_BATCH_SCALE_MAX))
 		pcp->free_count += 1 << order;
 	high = pcp_free_high_level(z, pcp, free_high);
-	if (pcp->count >= high) {
-		pcp_free_bulk(z, pcp, pcp_drain_count(pcp, high, free_high),
-			      pindex);
-		if (READ_ONCE(z->below_high) &&
-		    buddy_watermark_ok(z, 0, zone_wmark(z, BUDDY_WMARK_HIGH),
-				       BUDDY_ZONE_MOVABLE, 0))
-			WRITE_ONCE(z->below_high, 0);
-	}
+	if (unlikely(pcp->count >= high))
+		pcp_free_drain(z, pcp, high, free_high, pindex);
 	pcp_unlock(pcp);
 }
 
-static struct buddy_zone *twin_zonelist_zone(struct buddy *b, int node, int i)
+static __always_inline struct buddy_zone *
+twin_zonelist_zone(struct buddy *b, int node, int i)
 {
 	int id;
 
@@ -313,7 +331,7 @@ static struct buddy_zone *twin_zonelist_zone(struct buddy *b, int node, int i)
 }
 
 /* Nodes past the zonelists kept use node 0's, which lists every zone. */
-static int zonelist_of(int node)
+static __always_inline int zonelist_of(int node)
 {
 	return node >= 0 && node < BUDDY_MAX_NODES ? node : 0;
 }
@@ -324,15 +342,16 @@ static int local_list(void)
 }
 
 /* for_each_zone_zonelist_nodemask(): the zones this allocation may use. */
-static bool zone_eligible(const struct buddy_ac *ac, const struct buddy_zone *z)
+static __always_inline bool zone_eligible(const struct buddy_ac *ac,
+					  const struct buddy_zone *z)
 {
 	return z->host_idx <= ac->highest_zoneidx &&
 	       (!ac->thisnode || z->node == ac->node);
 }
 
 /* The zonelist's next zone from *@i on that the allocation may use. */
-static struct buddy_zone *next_ac_zone(struct buddy *b, const struct buddy_ac *ac,
-				       int *i)
+static __always_inline struct buddy_zone *
+next_ac_zone(struct buddy *b, const struct buddy_ac *ac, int *i)
 {
 	struct buddy_zone *z;
 
@@ -378,26 +397,54 @@ static void wake_all(struct buddy *b, const struct buddy_ac *ac)
 	}
 }
 
+/* A fallback boosted the watermarks: wake the reclaimer, once. */
+static noinline void wake_boosted(struct buddy *b, struct buddy_zone *z)
+{
+	WRITE_ONCE(z->boosted, 0);
+	wake_zone(b, z, 0, 0, z->host_idx);
+}
+
 /*
  * rmqueue(): the pcp lists for small orders; when they have nothing, the
  * buddy lists, which may still have a highatomic block for the flags.
  * A fallback that boosted the watermarks wakes the reclaimer.
  */
-static struct mmtwin_frame *rmqueue(struct buddy *b, struct buddy_zone *z,
-				    unsigned int order, int mt,
-				    unsigned int alloc_flags)
+static __always_inline struct mmtwin_frame *
+rmqueue(struct buddy *b, struct buddy_zone *z, unsigned int order, int mt,
+	unsigned int alloc_flags)
 {
 	struct mmtwin_frame *f = NULL;
 
 	if (buddy_pcp_order(order) && READ_ONCE(buddy_raw_cpu(z->pcp)->high_max))
 		f = pcp_alloc(z, order, mt, alloc_flags);
-	if (!f)
+	if (unlikely(!f))
 		f = buddy_rmqueue(z, order, mt, alloc_flags);
-	if ((alloc_flags & ALLOC_KSWAPD) && READ_ONCE(z->boosted)) {
-		WRITE_ONCE(z->boosted, 0);
-		wake_zone(b, z, 0, 0, z->host_idx);
-	}
+	if (unlikely((alloc_flags & ALLOC_KSWAPD) && READ_ONCE(z->boosted)))
+		wake_boosted(b, z);
 	return f;
+}
+
+/*
+ * zone_watermark_fast(): an order-0 allocation passes on the free count
+ * alone when it is clear of the mark without any reserve it may use;
+ * anything closer gets the full check.
+ */
+static __always_inline bool watermark_fast(struct buddy_zone *z,
+					   unsigned int order,
+					   unsigned long mark,
+					   int highest_zoneidx,
+					   unsigned int alloc_flags)
+{
+	long free;
+
+	if (!order) {
+		free = READ_ONCE(z->nr_free_pages);
+		if (!(alloc_flags & ALLOC_RESERVES))
+			free -= READ_ONCE(z->nr_free_highatomic);
+		if (free > (long)(mark + READ_ONCE(z->lowmem_reserve[highest_zoneidx])))
+			return true;
+	}
+	return buddy_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags);
 }
 
 /*
@@ -405,24 +452,25 @@ static struct mmtwin_frame *rmqueue(struct buddy *b, struct buddy_zone *z,
  * high watermark is marked (ZONE_BELOW_HIGH) so frees shrink the pcp lists
  * there; a zone above it passes whatever mark was asked for.
  */
-static bool zone_allows(struct buddy_zone *z, const struct buddy_ac *ac,
-			unsigned int alloc_flags)
+static __always_inline bool zone_allows(struct buddy_zone *z,
+					const struct buddy_ac *ac,
+					unsigned int alloc_flags)
 {
-	if (!READ_ONCE(z->below_high)) {
-		if (buddy_watermark_ok(z, ac->order, zone_wmark(z, BUDDY_WMARK_HIGH),
-				       ac->highest_zoneidx, alloc_flags))
+	if (likely(!READ_ONCE(z->below_high))) {
+		if (watermark_fast(z, ac->order, zone_wmark(z, BUDDY_WMARK_HIGH),
+				   ac->highest_zoneidx, alloc_flags))
 			return true;
 		WRITE_ONCE(z->below_high, 1);
 	}
-	return buddy_watermark_ok(z, ac->order,
-				  zone_wmark(z, alloc_flags & ALLOC_WMARK_MASK),
-				  ac->highest_zoneidx, alloc_flags);
+	return watermark_fast(z, ac->order,
+			      zone_wmark(z, alloc_flags & ALLOC_WMARK_MASK),
+			      ac->highest_zoneidx, alloc_flags);
 }
 
 /* get_page_from_freelist(): first zone above its mark that has a block. */
-static struct mmtwin_frame *get_from_freelist(struct buddy *b,
-					      const struct buddy_ac *ac,
-					      unsigned int alloc_flags)
+static __always_inline struct mmtwin_frame *
+__get_from_freelist(struct buddy *b, const struct buddy_ac *ac,
+		    unsigned int alloc_flags)
 {
 	struct mmtwin_frame *f;
 	struct buddy_zone *z;
@@ -433,15 +481,23 @@ static struct mmtwin_frame *get_from_freelist(struct buddy *b,
 		    !zone_allows(z, ac, alloc_flags))
 			continue;
 		f = rmqueue(b, z, ac->order, ac->mt, alloc_flags);
-		if (!f)
+		if (unlikely(!f))
 			continue;
-		if (ac->order && (alloc_flags & ALLOC_HIGHATOMIC))
+		if (unlikely(ac->order && (alloc_flags & ALLOC_HIGHATOMIC)))
 			buddy_reserve_highatomic(z, f, ac->order);
-		if (alloc_flags & ALLOC_NO_WATERMARKS)
+		if (unlikely(alloc_flags & ALLOC_NO_WATERMARKS))
 			f->owner_flags = MMTWIN_OF_PFMEMALLOC;
 		return f;
 	}
 	return NULL;
+}
+
+/* The same, out of line, for the slow path's retries. */
+static noinline struct mmtwin_frame *
+get_from_freelist(struct buddy *b, const struct buddy_ac *ac,
+		  unsigned int alloc_flags)
+{
+	return __get_from_freelist(b, ac, alloc_flags);
 }
 
 static struct buddy_zone *first_zone(struct buddy *b, const struct buddy_ac *ac)
@@ -604,7 +660,8 @@ static unsigned int pfmemalloc_flags(gfp_t gfp)
  * a reclaimer itself, reclaim directly and retry while it helps; the OOM
  * hook last. No compaction here.
  */
-static struct mmtwin_frame *slowpath(struct buddy *b, struct buddy_ac *ac)
+static noinline struct mmtwin_frame *slowpath(struct buddy *b,
+					      struct buddy_ac *ac)
 {
 	unsigned int alloc_flags = buddy_gfp_to_alloc_flags(ac->gfp, ac->order);
 	bool can_reclaim = ac->gfp & __GFP_DIRECT_RECLAIM;
@@ -661,7 +718,7 @@ nopage:
 }
 
 /* prep_compound_page(): every tail names its head. */
-static void prep_compound(struct mmtwin_frame *f, unsigned int order)
+static noinline void prep_compound(struct mmtwin_frame *f, unsigned int order)
 {
 	unsigned long i;
 
@@ -677,8 +734,8 @@ static void prep_compound(struct mmtwin_frame *f, unsigned int order)
  * the state last, with release semantics, so whoever sees ALLOC (a
  * pageblock walk, a lookup) sees the order and type that go with it.
  */
-static void prep_new(struct mmtwin_frame *f, gfp_t gfp, unsigned int order,
-		     int mt)
+static __always_inline void prep_new(struct mmtwin_frame *f, gfp_t gfp,
+				     unsigned int order, int mt)
 {
 	unsigned char pfmemalloc = f->owner_flags & MMTWIN_OF_PFMEMALLOC;
 
@@ -692,15 +749,16 @@ static void prep_new(struct mmtwin_frame *f, gfp_t gfp, unsigned int order,
 	f->owner_data[1] = 0;
 	INIT_LIST_HEAD(&f->lru);
 	/* As post_alloc_hook(): init_on_alloc zeroes every block, as the host's. */
-	if (buddy_want_init(gfp))
+	if (unlikely(buddy_want_init(gfp)))
 		buddy_zero_pfns(frame_pfn(f), 1UL << order);
-	if ((gfp & __GFP_COMP) && order)
+	if (unlikely((gfp & __GFP_COMP) && order))
 		prep_compound(f, order);
 	/* Pairs with the acquire in move_block() and buddy_block_head(). */
 	smp_store_release(&f->state, MMTWIN_FRAME_ALLOC);
 }
 
-static void alloc_failed(struct buddy *b, gfp_t gfp, unsigned int order)
+static noinline void alloc_failed(struct buddy *b, gfp_t gfp,
+				  unsigned int order)
 {
 	struct buddy_zone *z = twin_zonelist_zone(b, local_list(), 0);
 
@@ -711,6 +769,34 @@ static void alloc_failed(struct buddy *b, gfp_t gfp, unsigned int order)
 		z->events[BUDDY_ALLOC_WARN]++;
 		buddy_report_fail(gfp, order);
 	}
+}
+
+static noinline struct mmtwin_frame *alloc_injected_fail(struct buddy *b,
+							 gfp_t gfp,
+							 unsigned int order)
+{
+	struct buddy_zone *z = twin_zonelist_zone(b, local_list(), 0);
+
+	if (z)
+		z->events[BUDDY_FAULT_INJECTED]++;
+	alloc_failed(b, gfp, order);
+	return NULL;
+}
+
+/* What the fast path could not do: the slow path, or the failure. */
+static noinline struct mmtwin_frame *alloc_slow(struct buddy *b,
+						struct buddy_ac *ac)
+{
+	struct mmtwin_frame *f = slowpath(b, ac);
+
+	if (!f) {
+		alloc_failed(b, ac->gfp, ac->order);
+		buddy_trace_alloc(~0UL, ac->order, ac->gfp, ac->mt);	/* -1: failed */
+		return NULL;
+	}
+	prep_new(f, ac->gfp, ac->order, ac->mt);
+	buddy_trace_alloc(frame_pfn(f), ac->order, ac->gfp, ac->mt);
+	return f;
 }
 
 /**
@@ -737,28 +823,17 @@ struct mmtwin_frame *buddy_alloc_node(struct buddy *b, int nid, gfp_t gfp,
 	};
 	struct mmtwin_frame *f;
 
-	if (order > BUDDY_MAX_ORDER) {
+	if (unlikely(order > BUDDY_MAX_ORDER)) {
 		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
 		return NULL;
 	}
-	if (!(gfp & __GFP_NOFAIL) && buddy_should_fail(gfp, order)) {
-		struct buddy_zone *z = twin_zonelist_zone(b, local_list(), 0);
-
-		if (z)
-			z->events[BUDDY_FAULT_INJECTED]++;
-		alloc_failed(b, gfp, order);
-		return NULL;
-	}
+	if (!(gfp & __GFP_NOFAIL) && buddy_should_fail(gfp, order))
+		return alloc_injected_fail(b, gfp, order);
 	/* The fast path may wake the reclaimer for a boost (alloc_flags_nofragment()). */
-	f = get_from_freelist(b, &ac, ALLOC_WMARK_LOW |
-			      (gfp & __GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD : 0));
-	if (!f)
-		f = slowpath(b, &ac);
-	if (!f) {
-		alloc_failed(b, gfp, order);
-		buddy_trace_alloc(~0UL, order, gfp, ac.mt);	/* -1: failed */
-		return NULL;
-	}
+	f = __get_from_freelist(b, &ac, ALLOC_WMARK_LOW |
+				(gfp & __GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD : 0));
+	if (unlikely(!f))
+		return alloc_slow(b, &ac);
 	prep_new(f, gfp, order, ac.mt);
 	buddy_trace_alloc(frame_pfn(f), order, gfp, ac.mt);
 	return f;
@@ -772,8 +847,9 @@ struct mmtwin_frame *buddy_alloc(struct buddy *b, gfp_t gfp, unsigned int order)
 EXPORT_SYMBOL_IF_KUNIT(buddy_alloc);
 
 /* Fill NULL slots from one zone's pcp list under one lock hold. */
-static unsigned long bulk_fast(struct buddy_zone *z, gfp_t gfp,
-			       unsigned long nr, struct mmtwin_frame **frames)
+static __always_inline unsigned long
+bulk_fast(struct buddy_zone *z, gfp_t gfp, unsigned long nr,
+	  struct mmtwin_frame **frames)
 {
 	int mt = buddy_gfp_migratetype(gfp);
 	struct mmtwin_frame *f;
@@ -783,7 +859,7 @@ static unsigned long bulk_fast(struct buddy_zone *z, gfp_t gfp,
 	for (i = 0; i < nr; i++)
 		need += !frames[i];
 	pcp = pcp_trylock(z);
-	if (!pcp)
+	if (unlikely(!pcp))
 		return 0;
 	for (i = 0; i < nr; i++) {
 		if (frames[i])
@@ -847,13 +923,21 @@ unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
 EXPORT_SYMBOL_IF_KUNIT(buddy_alloc_bulk);
 
 /* free_tail_page_prepare(): tails go back to being plain frames. */
-static void free_tails(struct mmtwin_frame *f, unsigned int order)
+static noinline void free_tails(struct mmtwin_frame *f, unsigned int order)
 {
 	unsigned long i;
 
 	for (i = 1; i < (1UL << order); i++)
 		WRITE_ONCE(f[i].state, MMTWIN_FRAME_NONE);
 	f->buddy_flags &= ~MMTWIN_BF_COMPOUND;
+}
+
+static noinline int bad_free(struct buddy_zone *z, struct mmtwin_frame *f,
+			     unsigned int order, int state)
+{
+	z->events[BUDDY_BAD_FREE]++;	/* racy count, like a vm event */
+	buddy_report_bad_free(frame_pfn(f), order, state, f->order);
+	return -EINVAL;
 }
 
 /**
@@ -875,19 +959,16 @@ int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order)
 	int state = READ_ONCE(f->state);
 
 	buddy_race_window();	/* the harness widens check-to-change here */
-	if (READ_ONCE(f->order) == order && state == MMTWIN_FRAME_ALLOC)
+	if (likely(READ_ONCE(f->order) == order && state == MMTWIN_FRAME_ALLOC))
 		state = buddy_cmpxchg(&f->state, MMTWIN_FRAME_ALLOC,
 				      MMTWIN_FRAME_NONE);
-	if (state != MMTWIN_FRAME_ALLOC || f->order != order) {
-		z->events[BUDDY_BAD_FREE]++;	/* racy count, like a vm event */
-		buddy_report_bad_free(frame_pfn(f), order, state, f->order);
-		return -EINVAL;
-	}
+	if (unlikely(state != MMTWIN_FRAME_ALLOC || f->order != order))
+		return bad_free(z, f, order, state);
 	buddy_trace_free(frame_pfn(f), order);
-	if (f->buddy_flags & MMTWIN_BF_COMPOUND)
+	if (unlikely(f->buddy_flags & MMTWIN_BF_COMPOUND))
 		free_tails(f, order);
 	f->owner_flags = 0;
-	if (buddy_pcp_order(order)) {
+	if (likely(buddy_pcp_order(order))) {
 		pcp_free(z, f, order);
 		return 0;
 	}

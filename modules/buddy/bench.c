@@ -1,31 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmtwin_buddy_bench: the same loops on the twin and on the kernel's page
- * allocator, in one run. Prints "mmtwin-bench:" lines and fails its init
- * on purpose (-EAGAIN) so it unloads itself, like lib/test_vmalloc.c.
+ * allocator, in one run. Prints "mmtwin-bench:" lines; the bench job
+ * unloads it.
  *
  *   alloc+free pairs at orders 0, 1, 3, 9, 10; bulk order-0; one CPU and
- *   every online CPU at once (ns per op, twin/kernel ratio), with the
- *   twin's arena grown so its zones are in the kernel's size class for
- *   per-CPU list sizing, and the conditions of both sides printed first
+ *   every online CPU at once (ns per page, twin/kernel ratio), with the
+ *   twin's arena grown so its zones are in the kernel's size class and
+ *   its min_free_kbytes set to the kernel's, for per-CPU list sizing; the
+ *   conditions of both sides printed first
  *   a fixed random workload on each, then how many order-3 and order-9
  *   allocations still succeed
+ *
+ * In the TCG test VM wall time is host time, and the host is shared: a
+ * burst of load during one side's loop would decide a ratio. So the sides
+ * take turns in short slices, the side going first alternating; a side's
+ * figure is the median of its slices, and the spread of the round-by-round
+ * ratios is printed with it.
  */
 #include <linux/completion.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
 #include <mmtwin/buddy.h>
 #include <mmtwin/compat.h>
 
-static unsigned int loops = 20000;
+static unsigned int loops = 50000;
 module_param(loops, uint, 0444);
-MODULE_PARM_DESC(loops, "alloc+free pairs per order-0 test, fewer for high orders (default 20000)");
+MODULE_PARM_DESC(loops, "pages per test, side and CPU at orders 0-3 and bulk; 1/16 of that at orders 9 and 10 (default 50000)");
+
+static unsigned int slice = 500;
+module_param(slice, uint, 0444);
+MODULE_PARM_DESC(slice, "pages per slice, 1/16 at orders 9 and 10; the sides alternate slice by slice (default 500)");
 
 static unsigned int twin_arena_mb = 2048;
 module_param(twin_arena_mb, uint, 0444);
@@ -63,51 +77,152 @@ static const struct side twin = {
 static const struct side kernel = { kernel_alloc, kernel_free, kernel_bulk };
 
 /*
- * What one test does: order -1 is bulk order-0. Returns the time taken;
- * @ok counts the pages actually allocated, so a failed allocation is
- * counted, not timed as if it were one.
+ * The timed loops, one per side and operation, calling each allocator
+ * directly (no function pointers: the same code around both sides). Each
+ * returns the time @n operations took and counts in @ok the pages it got,
+ * so a failed allocation is counted, not timed as if it were one.
  */
-static u64 run_loop(const struct side *s, int order, unsigned int n,
-		    unsigned long *ok)
+static noinline u64 twin_pairs(unsigned int order, unsigned int n,
+			       unsigned long *ok)
 {
-	struct page *pages[BULK];
 	u64 t0 = ktime_get_ns();
-	unsigned int i, j;
-	unsigned long got;
+	struct page *p;
 
-	*ok = 0;
-	for (i = 0; i < n; i++) {
-		if (order >= 0) {
-			struct page *p = s->alloc(BENCH_GFP, order);
-
-			if (p) {
-				s->free(p, order);
-				++*ok;
-			}
+	while (n--) {
+		p = mmtwin_alloc_pages(BENCH_GFP, order);
+		if (unlikely(!p))
 			continue;
-		}
-		memset(pages, 0, sizeof(pages));
-		got = s->bulk(BENCH_GFP, BULK, pages);
-		for (j = 0; j < got; j++)
-			s->free(pages[j], 0);
-		*ok += got;
-		cond_resched();
+		mmtwin_free_pages(p, order);
+		++*ok;
 	}
 	return ktime_get_ns() - t0;
 }
 
-static unsigned int loops_for(int order)
+static noinline u64 kern_pairs(unsigned int order, unsigned int n,
+			       unsigned long *ok)
+{
+	u64 t0 = ktime_get_ns();
+	struct page *p;
+
+	while (n--) {
+		p = alloc_pages(BENCH_GFP, order);
+		if (unlikely(!p))
+			continue;
+		__free_pages(p, order);
+		++*ok;
+	}
+	return ktime_get_ns() - t0;
+}
+
+static noinline u64 twin_bulk(unsigned int n, unsigned long *ok)
+{
+	u64 t0 = ktime_get_ns();
+	struct page *pages[BULK];
+	unsigned long got, j;
+
+	while (n--) {
+		memset(pages, 0, sizeof(pages));
+		got = mmtwin_alloc_pages_bulk(BENCH_GFP, BULK, pages);
+		for (j = 0; j < got; j++)
+			mmtwin_free_pages(pages[j], 0);
+		*ok += got;
+	}
+	return ktime_get_ns() - t0;
+}
+
+static noinline u64 kern_bulk(unsigned int n, unsigned long *ok)
+{
+	u64 t0 = ktime_get_ns();
+	struct page *pages[BULK];
+	unsigned long got, j;
+
+	while (n--) {
+		memset(pages, 0, sizeof(pages));
+		got = alloc_pages_bulk_array(BENCH_GFP, BULK, pages);
+		for (j = 0; j < got; j++)
+			__free_pages(pages[j], 0);
+		*ok += got;
+	}
+	return ktime_get_ns() - t0;
+}
+
+/* Operations per slice: bulk calls for order -1, fewer for high orders. */
+static unsigned int slice_ops(int order)
 {
 	if (order < 0)
-		return max(loops / BULK, 1U);
-	return max(loops >> (order > 3 ? 4 : 0), 1U);
+		return max(slice / BULK, 1U);
+	return max(slice >> (order > 3 ? 4 : 0), 1U);
+}
+
+/* Pages a slice asks for. */
+static unsigned long slice_pages(int order)
+{
+	return (unsigned long)slice_ops(order) * (order < 0 ? BULK : 1);
+}
+
+/* One slice of one side; order -1 is bulk order-0. */
+static u64 run_slice(bool twin, int order, unsigned long *ok)
+{
+	unsigned int n = slice_ops(order);
+
+	if (order < 0)
+		return twin ? twin_bulk(n, ok) : kern_bulk(n, ok);
+	return twin ? twin_pairs(order, n, ok) : kern_pairs(order, n, ok);
+}
+
+static unsigned int nr_slices(void)
+{
+	return max(loops / slice, 1U);
+}
+
+/* Slice times of one test: per side, nr_slices() per CPU that ran it. */
+struct samples {
+	u64 *twin;
+	u64 *kern;
+	unsigned long twin_failed;
+	unsigned long kern_failed;
+};
+
+/* One measured slice of one side into @t; its failures into @failed. */
+static void timed_slice(bool twin, int order, u64 *t, unsigned long *failed)
+{
+	unsigned long want = slice_pages(order), ok = 0;
+
+	*t = run_slice(twin, order, &ok);
+	*failed += want - min(ok, want);
+}
+
+/*
+ * The rounds on this CPU into @tw and @kn: a warm-up slice on each side
+ * (caches warm, both sides' per-CPU lists filled), then one slice per
+ * side and round, the side going first alternating.
+ */
+static void run_rounds(int order, u64 *tw, u64 *kn, unsigned long *tf,
+		       unsigned long *kf)
+{
+	unsigned long warm = 0;
+	unsigned int r;
+
+	run_slice(true, order, &warm);
+	run_slice(false, order, &warm);
+	for (r = 0; r < nr_slices(); r++) {
+		if (r & 1) {
+			timed_slice(false, order, &kn[r], kf);
+			timed_slice(true, order, &tw[r], tf);
+		} else {
+			timed_slice(true, order, &tw[r], tf);
+			timed_slice(false, order, &kn[r], kf);
+		}
+		cond_resched();
+	}
 }
 
 struct worker {
-	const struct side *side;
 	int order;
-	u64 ns;
-	unsigned long ok;
+	u64 *twin;
+	u64 *kern;
+	unsigned long twin_failed;
+	unsigned long kern_failed;
 	struct completion *start;
 	struct completion done;
 };
@@ -117,28 +232,29 @@ static int worker_fn(void *data)
 	struct worker *w = data;
 
 	wait_for_completion(w->start);
-	w->ns = run_loop(w->side, w->order, loops_for(w->order), &w->ok);
+	run_rounds(w->order, w->twin, w->kern, &w->twin_failed,
+		   &w->kern_failed);
 	complete(&w->done);
 	return 0;
 }
 
-/* The loop on every online CPU at once: mean time per CPU, pages summed. */
-static u64 run_parallel(const struct side *s, int order, unsigned long *ok)
+/* The rounds on every online CPU at once; returns how many CPUs ran. */
+static int run_parallel(int order, struct samples *sm)
 {
-	struct worker *w;
 	DECLARE_COMPLETION_ONSTACK(start);
+	unsigned int per = nr_slices();
+	struct worker *w;
 	int cpu, n = 0, i;
-	u64 sum = 0;
 
-	*ok = 0;
 	w = kcalloc(nr_cpu_ids, sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return 0;
 	for_each_online_cpu(cpu) {
 		struct task_struct *t;
 
-		w[n].side = s;
 		w[n].order = order;
+		w[n].twin = sm->twin + n * per;
+		w[n].kern = sm->kern + n * per;
 		w[n].start = &start;
 		init_completion(&w[n].done);
 		t = kthread_create_on_cpu(worker_fn, &w[n], cpu, "mmtwin_bench/%u");
@@ -150,54 +266,108 @@ static u64 run_parallel(const struct side *s, int order, unsigned long *ok)
 	complete_all(&start);
 	for (i = 0; i < n; i++) {
 		wait_for_completion(&w[i].done);
-		sum += w[i].ns;
-		*ok += w[i].ok;
+		sm->twin_failed += w[i].twin_failed;
+		sm->kern_failed += w[i].kern_failed;
 	}
 	kfree(w);
-	if (n)
-		*ok = div_u64(*ok, n);	/* per CPU, like the time */
-	return n ? div_u64(sum, n) : 0;
+	return n;
 }
 
-/* ns per allocated page (or bulk page); failures reported, not timed as ops. */
-static u64 run_once(const struct side *s, int order, bool all_cpus,
-		    unsigned long *fails)
+static int cmp_u64(const void *a, const void *b)
 {
-	unsigned int n = loops_for(order);
-	unsigned long want = n * (order < 0 ? BULK : 1), ok;
-	u64 ns;
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
-	ns = all_cpus ? run_parallel(s, order, &ok) : run_loop(s, order, n, &ok);
-	*fails += want - min(ok, want);
-	return ok ? div_u64(ns, ok) : U64_MAX;
+	return x < y ? -1 : x > y;
+}
+
+/* The value a @q-th of the way up the sorted @v. */
+static u64 quantile(const u64 *v, unsigned int n, unsigned int q_pct)
+{
+	return v[min(n - 1, n * q_pct / 100)];
 }
 
 /*
- * Best of three, twin and kernel taking turns and each going first in
- * turn, after one untimed run of each to warm the caches and fill both
- * sides' per-CPU lists: TCG timing is noisy.
+ * Each round's twin slice over the kernel slice beside it, in thousandths,
+ * sorted: the two ran back to back, so the spread of these says how much
+ * of a ratio is noise.
+ */
+static void round_ratios(const u64 *tw, const u64 *kn, u64 *ratio,
+			 unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ratio[i] = kn[i] ? div64_u64(tw[i] * 1000, kn[i]) : 0;
+	sort(ratio, n, sizeof(*ratio), cmp_u64, NULL);
+}
+
+static u64 median(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return quantile(v, n, 50);
+}
+
+/* A ratio kept in thousandths, as text. */
+static const char *fmt_ratio(char *buf, size_t len, u64 r)
+{
+	snprintf(buf, len, "%llu.%03llu", r / 1000, r % 1000);
+	return buf;
+}
+
+/*
+ * Each side's median slice in ns per page asked for, their ratio, and the
+ * quartiles of the round-by-round ratios; @all_cpus: every CPU at once,
+ * the slices of all CPUs pooled.
  */
 static void report(const char *what, int order, bool all_cpus)
 {
-	unsigned long tf = 0, kf = 0, warm = 0, ratio;
-	u64 t = U64_MAX, k = U64_MAX;
-	int i;
+	unsigned int n = nr_slices() * (all_cpus ? num_online_cpus() : 1);
+	unsigned long pages = slice_pages(order);
+	char r[24], q1[24], q3[24];
+	u64 tw, kn, ratio, *rr;
+	struct samples sm = { };
 
-	run_once(&twin, order, all_cpus, &warm);
-	run_once(&kernel, order, all_cpus, &warm);
-	for (i = 0; i < 3; i++) {
-		if (i & 1) {
-			k = min(k, run_once(&kernel, order, all_cpus, &kf));
-			t = min(t, run_once(&twin, order, all_cpus, &tf));
-		} else {
-			t = min(t, run_once(&twin, order, all_cpus, &tf));
-			k = min(k, run_once(&kernel, order, all_cpus, &kf));
+	sm.twin = kcalloc(n, sizeof(u64), GFP_KERNEL);
+	sm.kern = kcalloc(n, sizeof(u64), GFP_KERNEL);
+	rr = kcalloc(n, sizeof(u64), GFP_KERNEL);
+	if (!sm.twin || !sm.kern || !rr)
+		goto out;
+	if (all_cpus)
+		n = run_parallel(order, &sm) * nr_slices();
+	else
+		run_rounds(order, sm.twin, sm.kern, &sm.twin_failed,
+			   &sm.kern_failed);
+	if (!n)
+		goto out;
+	round_ratios(sm.twin, sm.kern, rr, n);
+	tw = div_u64(median(sm.twin, n), pages);
+	kn = div_u64(median(sm.kern, n), pages);
+	ratio = kn ? div64_u64(tw * 1000, kn) : 0;
+	pr_info("mmtwin-bench: %-10s %-4s twin %6llu ns/op  kernel %6llu ns/op  ratio %s  rounds %s..%s  failed twin %lu kernel %lu\n",
+		what, all_cpus ? "all" : "1cpu", tw, kn,
+		fmt_ratio(r, sizeof(r), ratio),
+		fmt_ratio(q1, sizeof(q1), quantile(rr, n, 25)),
+		fmt_ratio(q3, sizeof(q3), quantile(rr, n, 75)),
+		sm.twin_failed, sm.kern_failed);
+out:
+	kfree(rr);
+	kfree(sm.twin);
+	kfree(sm.kern);
+}
+
+static void timed_loops(void)
+{
+	static const int orders[] = { 0, 1, 3, 9, 10 };
+	char what[16];
+	int i, all;
+
+	for (all = 0; all < 2; all++) {
+		for (i = 0; i < ARRAY_SIZE(orders); i++) {
+			snprintf(what, sizeof(what), "order-%d", orders[i]);
+			report(what, orders[i], all);
 		}
+		report("bulk-32", -1, all);
 	}
-	ratio = k && k != U64_MAX && t != U64_MAX ? div_u64(t * 1000, k) : 0;
-	pr_info("mmtwin-bench: %-10s %-5s twin %6llu ns/op  kernel %6llu ns/op  ratio %lu.%03lu  failed twin %lu kernel %lu\n",
-		what, all_cpus ? "all" : "1cpu", t, k, ratio / 1000, ratio % 1000,
-		tf, kf);
 }
 
 /*
@@ -314,6 +484,61 @@ static void fragmentation(void)
 	vfree(h);
 }
 
+#define KERNEL_MIN_FREE	"/proc/sys/vm/min_free_kbytes"
+#define TWIN_MIN_FREE	"/sys/kernel/mmtwin/buddy/min_free_kbytes"
+
+/* A number from a sysctl or sysfs file, read as a user would; -1 if not. */
+static long read_number(const char *path)
+{
+	struct file *f = filp_open(path, O_RDONLY, 0);
+	char buf[24];
+	loff_t pos = 0;
+	ssize_t n = -ENOENT;
+	long val;
+
+	if (!IS_ERR(f)) {
+		n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+		fput(f);
+	}
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return kstrtol(strim(buf), 10, &val) ? -1 : val;
+}
+
+/* Write @val to a sysfs file as a user would; 0 or an errno. */
+static int write_number(const char *path, long val)
+{
+	struct file *f = filp_open(path, O_WRONLY, 0);
+	char buf[24];
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	snprintf(buf, sizeof(buf), "%ld\n", val);
+	n = kernel_write(f, buf, strlen(buf), &pos);
+	fput(f);
+	return n < 0 ? n : 0;
+}
+
+/*
+ * The per-CPU lists' high_min is the zone's low watermark over its node's
+ * CPUs (zone_highsize()), and the watermarks come from min_free_kbytes.
+ * The kernel's is raised by khugepaged (set_recommended_min_free_kbytes())
+ * where THP is on, which the twin does not model: for the timed loops the
+ * twin takes the kernel's value, so both sides' zones of the same size
+ * get the same watermarks and per-CPU list sizes.
+ */
+static void match_min_free_kbytes(void)
+{
+	long kern = read_number(KERNEL_MIN_FREE), was = read_number(TWIN_MIN_FREE);
+	int ret = kern > 0 ? write_number(TWIN_MIN_FREE, kern) : -EINVAL;
+
+	pr_info("mmtwin-bench: min_free_kbytes kernel %ld, twin %ld -> %ld for the timed loops%s\n",
+		kern, was, read_number(TWIN_MIN_FREE), ret ? " (could not set it)" : "");
+}
+
 /* The kernel's zone an allocation on @nid starts at: its highest populated. */
 static struct zone *kernel_first_zone(int nid)
 {
@@ -372,28 +597,14 @@ static void print_conditions(void)
 	pr_info("mmtwin-bench: both sides: this CPU's list trylocked per block (interrupts on), the zone lock (interrupts off) per refill and drain\n");
 }
 
-static void timed_loops(void)
-{
-	static const int orders[] = { 0, 1, 3, 9, 10 };
-	char what[16];
-	int i, all;
-
-	for (all = 0; all < 2; all++) {
-		for (i = 0; i < ARRAY_SIZE(orders); i++) {
-			snprintf(what, sizeof(what), "order-%d", orders[i]);
-			report(what, orders[i], all);
-		}
-		report("bulk-32", -1, all);
-	}
-}
-
 static int __init bench_init(void)
 {
 	unsigned int loaded_mb = mmtwin_buddy_arena_mb();
 	int ret;
 
-	pr_info("mmtwin-bench: buddy: %u loops (order > 3: %u), one untimed run then best of 3, who goes first alternating, %u online CPUs\n",
-		loops, loops_for(9), num_online_cpus());
+	pr_info("mmtwin-bench: buddy: %u slices per test, side and CPU of %u pages (%u at orders 9 and 10, %u bulk calls), sides alternating slice by slice, the first alternating; a warm-up slice each; median slice, rounds: quartiles of the round-by-round ratio; %u online CPUs\n",
+		nr_slices(), slice_ops(0), slice_ops(9), slice_ops(-1),
+		num_online_cpus());
 	/*
 	 * Like with like: with init_on_alloc the kernel zeroes every page it
 	 * hands out, and the twin, following want_init_on_alloc() as
@@ -409,8 +620,10 @@ static int __init bench_init(void)
 			loaded_mb, mmtwin_buddy_arena_mb(),
 			ret ? " (the host lent less)" : "");
 	}
+	match_min_free_kbytes();
 	print_conditions();
 	timed_loops();
+	write_number(TWIN_MIN_FREE, 0);	/* back to computed */
 	if (mmtwin_buddy_arena_mb() != loaded_mb &&
 	    mmtwin_buddy_resize(loaded_mb))
 		pr_info("mmtwin-bench: twin arena left at %u MB\n",

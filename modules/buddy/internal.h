@@ -248,10 +248,14 @@ static inline unsigned long zone_wmark(const struct buddy_zone *z, int i)
 int buddy_gfp_migratetype(gfp_t gfp);
 unsigned int buddy_gfp_to_alloc_flags(gfp_t gfp, unsigned int order);
 struct mmtwin_frame *buddy_alloc(struct buddy *b, gfp_t gfp, unsigned int order);
+/* The hot entry points: each in a 2 KiB-aligned section (shim.h). */
+BUDDY_HOT(buddy_alloc_node) __aligned(BUDDY_HOT_ALIGN)
 struct mmtwin_frame *buddy_alloc_node(struct buddy *b, int nid, gfp_t gfp,
 				      unsigned int order);
+BUDDY_HOT(buddy_alloc_bulk) __aligned(BUDDY_HOT_ALIGN)
 unsigned long buddy_alloc_bulk(struct buddy *b, gfp_t gfp, unsigned long nr,
 			       struct mmtwin_frame **frames);
+BUDDY_HOT(buddy_free) __aligned(BUDDY_HOT_ALIGN)
 int buddy_free(struct buddy *b, struct mmtwin_frame *f, unsigned int order);
 void buddy_drain_cpu(struct buddy *b, int cpu);
 void buddy_drain_all(struct buddy *b);

@@ -30,13 +30,13 @@ EXPORT_SYMBOL_IF_KUNIT(mmtwin_buddy_arena_lock);
 
 /* Fault points: borrowing from the host, and any twin allocation. */
 static MMTWIN_DECLARE_FAULT_ATTR(fail_borrow);
-static MMTWIN_DECLARE_FAULT_ATTR(fail_alloc);
+MMTWIN_DECLARE_FAULT_ATTR(mmtwin_buddy_fail_alloc_attr);
 
-/* Every allocation asks: the call is made only when the point is armed. */
+/* Called only when the point is armed (buddy_should_fail() in shim.h). */
 bool mmtwin_buddy_fail_alloc(gfp_t gfp, unsigned int order)
 {
-	return mmtwin_fault_armed(&fail_alloc) &&
-	       mmtwin_should_fail(&fail_alloc, PAGE_SIZE << order);
+	return mmtwin_should_fail(&mmtwin_buddy_fail_alloc_attr,
+				  PAGE_SIZE << order);
 }
 
 /* warn_alloc()'s first line; no stack: tests make failures on purpose. */
@@ -160,6 +160,7 @@ int mmtwin_buddy_resize(unsigned int mb)
 EXPORT_SYMBOL_GPL(mmtwin_buddy_resize);
 
 /* Exported API: see <mmtwin/buddy.h>. */
+BUDDY_HOT(mmtwin_alloc_pages_node) __aligned(BUDDY_HOT_ALIGN)
 struct page *mmtwin_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	struct mmtwin_frame *f;
@@ -171,21 +172,27 @@ struct page *mmtwin_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 }
 EXPORT_SYMBOL_GPL(mmtwin_alloc_pages_node);
 
+/* Straight to the core: no second call on the hot path. */
+BUDDY_HOT(mmtwin_alloc_pages) __aligned(BUDDY_HOT_ALIGN)
 struct page *mmtwin_alloc_pages(gfp_t gfp, unsigned int order)
 {
-	return mmtwin_alloc_pages_node(NUMA_NO_NODE, gfp, order);
+	struct mmtwin_frame *f = buddy_alloc_node(mmtwin_buddy, NUMA_NO_NODE,
+						  gfp, order);
+
+	return f ? pfn_to_page(frame_pfn(f)) : NULL;
 }
 EXPORT_SYMBOL_GPL(mmtwin_alloc_pages);
 
+BUDDY_HOT(mmtwin_free_pages) __aligned(BUDDY_HOT_ALIGN)
 void mmtwin_free_pages(struct page *page, unsigned int order)
 {
-	struct mmtwin_frame *f = mmtwin_page_frame(page);
+	struct mmtwin_frame *f = buddy_pfn_frame(mmtwin_buddy, page_to_pfn(page));
 
 	if (WARN_ON_ONCE(!f))
 		return;
 	/* An order-0 page with the twin's count needs no call to check it. */
 	if (f->state == MMTWIN_FRAME_ALLOC && f->order == order &&
-	    (order || page_ref_count(page) != MMTWIN_HOST_REFS))
+	    (order || unlikely(page_ref_count(page) != MMTWIN_HOST_REFS)))
 		mmtwin_host_check_block(page, order);
 	buddy_free(mmtwin_buddy, f, order);
 }
@@ -194,6 +201,7 @@ EXPORT_SYMBOL_GPL(mmtwin_free_pages);
 /* Stands for a slot the caller filled; never handed to the core otherwise. */
 static struct mmtwin_frame bulk_placeholder = { .state = MMTWIN_FRAME_ALLOC };
 
+BUDDY_HOT(mmtwin_alloc_pages_bulk) __aligned(BUDDY_HOT_ALIGN)
 unsigned long mmtwin_alloc_pages_bulk(gfp_t gfp, unsigned long nr,
 				      struct page **pages)
 {
@@ -437,7 +445,7 @@ static void create_fault_points(struct dentry *dir)
 	if (!IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS))
 		return;
 	mmtwin_fault_debugfs("fail_borrow", dir, &fail_borrow);
-	mmtwin_fault_debugfs("fail_alloc", dir, &fail_alloc);
+	mmtwin_fault_debugfs("fail_alloc", dir, &mmtwin_buddy_fail_alloc_attr);
 }
 
 /* Gives everything back; what is still handed out is leaked, loudly. */

@@ -82,6 +82,19 @@
 /* ALLOC -> NONE and the like: returns the value found. */
 #define buddy_cmpxchg(p, old, new)	cmpxchg(p, old, new)
 
+/*
+ * The allocator's entry points each start a 2 KiB-aligned section of
+ * their own, so none of them (each under 2 KiB) straddles a page: the
+ * benchmark runs under QEMU's TCG, which chains a jump to its target only
+ * within a guest page, so a hot path across a page boundary pays a
+ * lookup on every call (the kernel's alloc_pages() and __free_pages()
+ * paths are laid out by the kernel's own link). Sections of their own, as
+ * the slub twin's SLUB_HOT, because 6.1's objtool reports the jump the
+ * assembler's padding inside one section starts with.
+ */
+#define BUDDY_HOT(fn)		__section(".text.mmtwin_buddy_hot." #fn)
+#define BUDDY_HOT_ALIGN		2048
+
 /* Where the userspace harness widens a race window; nothing here. */
 #define buddy_race_window()	do { } while (0)
 
@@ -119,7 +132,18 @@ bool mmtwin_buddy_fail_alloc(gfp_t gfp, unsigned int order);
 void mmtwin_buddy_warn_alloc(gfp_t gfp, unsigned int order);
 void mmtwin_buddy_bad_free(unsigned long pfn, unsigned int order, int state,
 			   unsigned int frame_order);
-#define buddy_should_fail(gfp, order)	mmtwin_buddy_fail_alloc(gfp, order)
+#ifdef CONFIG_FAULT_INJECTION
+/* Asked inline: the call is made only when the point is armed. */
+extern struct fault_attr mmtwin_buddy_fail_alloc_attr;
+#define buddy_should_fail(gfp, order) \
+	(unlikely(mmtwin_fault_armed(&mmtwin_buddy_fail_alloc_attr)) && \
+	 mmtwin_buddy_fail_alloc(gfp, order))
+#else
+static inline bool buddy_should_fail(gfp_t gfp, unsigned int order)
+{
+	return false;
+}
+#endif
 #define buddy_report_fail(gfp, order)	mmtwin_buddy_warn_alloc(gfp, order)
 #define buddy_report_bad_free(pfn, order, state, forder) \
 	mmtwin_buddy_bad_free(pfn, order, state, forder)

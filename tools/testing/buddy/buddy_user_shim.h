@@ -20,8 +20,9 @@
 
 /*
  * Attribute and annotation macros (__printf, __noreturn, __acquires,
- * __releases, __acquire, EXPORT_SYMBOL_IF_KUNIT) come from the Makefile's
- * -D flags.
+ * __releases, __acquire, EXPORT_SYMBOL_IF_KUNIT, noinline, likely,
+ * unlikely, BUDDY_HOT) come from the Makefile's -D flags; __always_inline
+ * from glibc's <sys/cdefs.h>.
  */
 
 #define BUDDY_MAX_ORDER		10
