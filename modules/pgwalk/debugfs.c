@@ -23,6 +23,7 @@
 #include <linux/cred.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
@@ -90,6 +91,7 @@ typedef int (*after_step_t)(struct pgw_walk *w, void *arg);
 static int walk_steps(struct pgw_walk *w, struct pid *pid,
 		      after_step_t after_step, void *arg)
 {
+	u64 t0 = ktime_get_ns();
 	unsigned long tables;
 	int err = 0;
 
@@ -105,6 +107,7 @@ static int walk_steps(struct pgw_walk *w, struct pid *pid,
 			err = after_step(w, arg);
 		cond_resched();
 	}
+	w->totals.ns = ktime_get_ns() - t0;
 	tables = w->totals.tables[PGW_PTE] + w->totals.tables[PGW_PMD] +
 		 w->totals.tables[PGW_PUD] + w->totals.tables[PGW_P4D];
 	trace_mmtwin_pgwalk_end(pid_nr(pid), w->totals.pages,

@@ -77,7 +77,7 @@ struct pgw_totals {
 	unsigned long shmem_swap;	/* shmem pages in swap under holes */
 	unsigned long gaps;		/* ranges outside every VMA */
 	unsigned long retries;		/* PMDs (PUDs) read again: changed */
-	u64 ns;				/* time taken */
+	u64 ns;				/* time the whole walk took */
 };
 
 /* One leaf (or hole) the walk met, for the text printers. */

@@ -1081,7 +1081,9 @@ static unsigned long step_end(struct pgw_walk *w, struct vm_area_struct *vma)
  * Walks from where the last step ended to the step's end (step_end()).
  * Records go to @w->pm, whose first slot is the record of @w->pm_base
  * (@w->start after pgw_walk_begin(); a caller that empties the buffer
- * after each step sets it to @w->addr before the next).
+ * after each step sets it to @w->addr before the next). A step is not
+ * timed: the clock of the test VM is the HPET, whose every read traps to
+ * QEMU; the caller sets @w->totals.ns for the whole walk.
  *
  * Context: mmap_read_lock(w->mm) held; may sleep.
  * Return: 0, or what @w->visit returned first that was not 0. The walk is
@@ -1091,7 +1093,6 @@ int pgw_walk_step(struct pgw_walk *w)
 {
 	unsigned long addr = w->addr, end;
 	struct vm_area_struct *vma;
-	u64 t0 = ktime_get_ns();
 	int err = 0;
 
 	mmap_assert_locked(w->mm);
@@ -1119,7 +1120,6 @@ int pgw_walk_step(struct pgw_walk *w)
 	enter_vma(w, NULL);
 	if (!err)
 		w->addr = end;
-	w->totals.ns += ktime_get_ns() - t0;
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_walk_step);
@@ -1136,11 +1136,13 @@ EXPORT_SYMBOL_IF_KUNIT(pgw_walk_step);
  */
 int pgw_walk_range(struct pgw_walk *w)
 {
+	u64 t0 = ktime_get_ns();
 	int err = 0;
 
 	pgw_walk_begin(w);
 	while (!err && w->addr < w->end)
 		err = pgw_walk_step(w);
+	w->totals.ns = ktime_get_ns() - t0;
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_walk_range);
