@@ -602,10 +602,10 @@ struct pm_copy {
  * The records of one step go out with plain 8-byte stores, four to a
  * loop, not with copy_to_user(). That is "rep movsb" on a CPU with ERMS
  * (the test VM's), which QEMU's TCG runs one byte per pass of its own
- * loop: eight per record, about 20 of the twin's 55 ns per 4 KiB page in
- * the test VM (Documentation/pgwalk.rst, "Tests and benchmark"). On
- * hardware either copies 4 KiB in well under a microsecond. @to is
- * checked here (access_ok()), not by the caller.
+ * loop: eight per record, about 16 ns per page in the test VM, half of
+ * the twin's time on dense 4 KiB pages (Documentation/pgwalk.rst, "Tests
+ * and benchmark"). On hardware either copies 4 KiB in well under a
+ * microsecond. @to is checked here (access_ok()), not by the caller.
  */
 static int put_records(u64 __user *to, const u64 *from, size_t n)
 {
