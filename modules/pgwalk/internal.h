@@ -77,7 +77,7 @@ struct pgw_totals {
 	unsigned long shmem_swap;	/* shmem pages in swap under holes */
 	unsigned long gaps;		/* ranges outside every VMA */
 	unsigned long retries;		/* PMDs (PUDs) read again: changed */
-	u64 ns;				/* time taken */
+	u64 ns;				/* time the whole walk took */
 };
 
 /* One leaf (or hole) the walk met, for the text printers. */
@@ -142,8 +142,10 @@ struct pgw_walk {
 	struct address_space *shmem;	/* set for a shmem VMA */
 	/* the last table counted at each level, */
 	unsigned long last_table[PGW_NR_LEVELS];
-	/* and the memory sections known to have their memmap. */
+	/* and the memory sections known to have their memmap, */
 	DECLARE_BITMAP(valid_sections, PGW_SECTIONS_CACHED);
+	/* the last of them the PTE loop met (ULONG_MAX: none yet). */
+	unsigned long section;
 };
 
 /*
@@ -153,6 +155,15 @@ struct pgw_walk {
  */
 #define PGW_STEP_SIZE	PMD_SIZE
 #define PGW_STEP_PAGES	(PGW_STEP_SIZE >> PAGE_SHIFT)
+
+/*
+ * The walk's hot loop starts a text section of its own, aligned so that
+ * it (under 1 KiB) never straddles a page; see pte_records() in walk.c.
+ * One section per function: the assembler's padding inside a section
+ * starts with a jump that 6.1's objtool reports.
+ */
+#define PGW_HOT(fn)		__section(".text.mmtwin_pgwalk_hot." #fn)
+#define PGW_HOT_ALIGN		1024
 
 /* entry.c: the classifier, the one place that says what an entry is. */
 enum pgw_kind pgw_swp_kind(swp_entry_t entry);

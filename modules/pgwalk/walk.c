@@ -363,16 +363,11 @@ static int pte_entries_visited(struct pgw_walk *w, pte_t *ptep,
 	return err;
 }
 
-/* What the fast loop counted in one table, added to the totals once. */
-struct pte_tally {
-	unsigned long none, rss, special;
-};
-
 /*
  * A PTE that is neither empty nor present with P set: PROT_NONE (NUMA
  * hinting), or a swap-type entry. Rare; counted in the totals directly.
  */
-static u64 odd_pte(struct pgw_walk *w, pte_t pte)
+static noinline u64 odd_pte(struct pgw_walk *w, pte_t pte)
 {
 	enum pgw_kind kind = pgw_pte_kind(pte);
 
@@ -383,21 +378,53 @@ static u64 odd_pte(struct pgw_walk *w, pte_t pte)
 }
 
 /*
- * A present PTE with P set, for the fast loop: its record (without the
- * VMA's soft-dirty bit), counted in @t.
+ * A present PTE (P set) that small_page_pte() left to us: special, a page
+ * of a large folio, or in a memory section not yet seen. Its record
+ * (without the VMA's soft-dirty bit), counted in the totals; a section
+ * found to have its memmap becomes the fast loop's w->section.
  */
-static __always_inline u64 mapped_pte(struct pgw_walk *w, pte_t pte,
-				      struct pte_tally *t)
+static noinline u64 careful_pte(struct pgw_walk *w, pte_t pte)
 {
 	unsigned long pfn = pte_pfn(pte);
 	u64 pme = PGW_PM_PRESENT | pfn | pte_soft_bits(pte);
 
-	if (unlikely(pte_special(pte)) || unlikely(!pfn_has_page(w, pfn))) {
-		t->special++;
+	w->totals.kinds[PGW_PRESENT]++;
+	if (pte_special(pte) || !pfn_has_page(w, pfn)) {
+		w->totals.present_special++;
 		return pme;
 	}
-	t->rss++;
+	w->section = pfn >> PFN_SECTION_SHIFT;
+	w->totals.present++;
 	return pme | folio_bits(pfn_to_page(pfn), true);
+}
+
+/*
+ * The common present PTE, in two tests: not special, in @section (whose
+ * memmap careful_pte() checked), a page of a small folio. Then its folio
+ * is the page itself, and folio_precise_page_mapcount() is 1 exactly
+ * when _mapcount is 0 (a mapped page carries no page type). Returns its
+ * record (without the VMA's soft-dirty bit), or 0 (never a present
+ * record) for careful_pte(). Bits are made by shifts, not branches: under
+ * QEMU's TCG each branch ends a block of translated code.
+ */
+static __always_inline u64 small_page_pte(pte_t pte, unsigned long section)
+{
+	unsigned long pfn = pte_pfn(pte);
+	struct page *page = pfn_to_page(pfn);
+	unsigned long head, flags, mapping;
+
+	if ((pte_val(pte) & _PAGE_SPECIAL) | ((pfn >> PFN_SECTION_SHIFT) ^ section))
+		return 0;
+	head = READ_ONCE(page->compound_head);
+	flags = READ_ONCE(page->flags);
+	if ((head & 1) | (flags & BIT(PG_head)))
+		return 0;
+	mapping = (unsigned long)READ_ONCE(page->mapping);
+	return PGW_PM_PRESENT | pfn |
+	       (u64)!!pte_soft_dirty(pte) << 55 |
+	       (u64)!!pte_uffd_wp(pte) << 57 |
+	       (u64)!(mapping & PAGE_MAPPING_ANON) << 61 |
+	       (u64)(atomic_read(&page->_mapcount) == 0) << 56;
 }
 
 /* How many empty PTEs from @ptep[i] on, up to @n. */
@@ -411,19 +438,28 @@ static __always_inline unsigned long none_run(pte_t *ptep, unsigned long i,
 	return j - i;
 }
 
+/* Empty entries of a shmem VMA may have their page in swap (see hole()). */
+static noinline void shmem_none_run(struct pgw_walk *w, unsigned long addr,
+				    unsigned long end)
+{
+	w->totals.shmem_swap += shmem_swapped(w, addr, end);
+}
+
 /*
  * The entries of one PTE table, PTL held, when nobody looks at each:
- * the walk's hot path, pagemap's reads run through it. No call per
- * entry, one test for the common kinds (P set; empty, taken a run at a
- * time), counts kept in registers; @out (records, or NULL for totals
- * only) is a constant in each of the two copies the compiler makes.
+ * the walk's hot path, pagemap's reads run through it. The common kinds
+ * cost no call: a page of a small folio (small_page_pte()), and empty
+ * entries, taken a run at a time; the rest are counted out of line.
+ * Counts stay in registers and go to the totals once. @records (into
+ * w->pm, or none for the totals) is a constant in each of the two copies.
  */
 static __always_inline void pte_run(struct pgw_walk *w, pte_t *ptep,
 				    unsigned long addr, unsigned long n,
-				    u64 *out)
+				    bool records)
 {
-	struct pte_tally t = {};
-	unsigned long i = 0, run;
+	u64 *out = records ? pm_slot(w, addr) : NULL;
+	unsigned long i = 0, run, none = 0, small = 0;
+	unsigned long section = w->section;
 	u64 sd = w->vma_sd;
 
 	while (i < n) {
@@ -431,49 +467,71 @@ static __always_inline void pte_run(struct pgw_walk *w, pte_t *ptep,
 		u64 pme;
 
 		if (likely(pte_flags(pte) & _PAGE_PRESENT)) {
-			pme = mapped_pte(w, pte, &t);
+			pme = small_page_pte(pte, section);
+			if (likely(pme)) {
+				small++;
+			} else {
+				pme = careful_pte(w, pte);
+				section = w->section;
+			}
 		} else if (pte_none(pte)) {
 			/* Sparse memory: whole runs of empty entries. */
 			run = none_run(ptep, i, n);
-			if (out)
+			if (records)
 				memset64(out + i, sd, run);
 			if (unlikely(w->shmem))
-				w->totals.shmem_swap +=
-					shmem_swapped(w, addr + i * PAGE_SIZE,
-						      addr + (i + run) * PAGE_SIZE);
-			t.none += run;
+				shmem_none_run(w, addr + i * PAGE_SIZE,
+					       addr + (i + run) * PAGE_SIZE);
+			none += run;
 			i += run;
 			continue;
 		} else {
 			pme = odd_pte(w, pte);
 		}
-		if (out)
+		if (records)
 			out[i] = pme | sd;
 		i++;
 	}
-	w->totals.kinds[PGW_NONE] += t.none;
-	w->totals.kinds[PGW_PRESENT] += t.rss + t.special;
-	w->totals.present += t.rss;
-	w->totals.present_special += t.special;
+	w->totals.kinds[PGW_NONE] += none;
+	w->totals.kinds[PGW_PRESENT] += small;
+	w->totals.present += small;
 	w->totals.pages += n;
 }
 
 /*
- * Not inlined into the descent: there the loop's values were spilled to
- * the stack around every entry; on its own, the loop keeps them in
- * registers. One call per table.
+ * pagemap's reads: the records of one table. A section of its own,
+ * aligned to PGW_HOT_ALIGN, so that the loop (under 1 KiB) never
+ * straddles a page: QEMU's TCG chains a jump to its target only within a
+ * page, and a loop crossing one paid a lookup per entry (as the slab
+ * twin found, Documentation/slub.rst). Not inlined into the descent,
+ * where the loop's values were spilled to the stack around every entry.
  */
-static noinline int pte_entries(struct pgw_walk *w, pte_t *ptep,
-				unsigned long addr, unsigned long end)
+static noinline PGW_HOT(pte_records) __aligned(PGW_HOT_ALIGN)
+void pte_records(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
+		 unsigned long n)
+{
+	pte_run(w, ptep, addr, n, true);
+}
+
+/* The totals' reads: no records. */
+static noinline void pte_counts(struct pgw_walk *w, pte_t *ptep,
+				unsigned long addr, unsigned long n)
+{
+	pte_run(w, ptep, addr, n, false);
+}
+
+/* One call per table. */
+static int pte_entries(struct pgw_walk *w, pte_t *ptep, unsigned long addr,
+		       unsigned long end)
 {
 	unsigned long n = (end - addr) >> PAGE_SHIFT;
 
 	if (w->visit || w->pfnmap)
 		return pte_entries_visited(w, ptep, addr, end);
 	if (w->pm)
-		pte_run(w, ptep, addr, n, pm_slot(w, addr));
+		pte_records(w, ptep, addr, n);
 	else
-		pte_run(w, ptep, addr, n, NULL);
+		pte_counts(w, ptep, addr, n);
 	return 0;
 }
 
@@ -1048,6 +1106,7 @@ void pgw_walk_begin(struct pgw_walk *w)
 	memset(&w->totals, 0, sizeof(w->totals));
 	memset(w->last_table, 0xff, sizeof(w->last_table));
 	bitmap_zero(w->valid_sections, PGW_SECTIONS_CACHED);
+	w->section = ULONG_MAX;
 	w->addr = w->start;
 	w->pm_base = w->start;
 }
@@ -1081,7 +1140,9 @@ static unsigned long step_end(struct pgw_walk *w, struct vm_area_struct *vma)
  * Walks from where the last step ended to the step's end (step_end()).
  * Records go to @w->pm, whose first slot is the record of @w->pm_base
  * (@w->start after pgw_walk_begin(); a caller that empties the buffer
- * after each step sets it to @w->addr before the next).
+ * after each step sets it to @w->addr before the next). A step is not
+ * timed: the clock of the test VM is the HPET, whose every read traps to
+ * QEMU; the caller sets @w->totals.ns for the whole walk.
  *
  * Context: mmap_read_lock(w->mm) held; may sleep.
  * Return: 0, or what @w->visit returned first that was not 0. The walk is
@@ -1091,7 +1152,6 @@ int pgw_walk_step(struct pgw_walk *w)
 {
 	unsigned long addr = w->addr, end;
 	struct vm_area_struct *vma;
-	u64 t0 = ktime_get_ns();
 	int err = 0;
 
 	mmap_assert_locked(w->mm);
@@ -1119,7 +1179,6 @@ int pgw_walk_step(struct pgw_walk *w)
 	enter_vma(w, NULL);
 	if (!err)
 		w->addr = end;
-	w->totals.ns += ktime_get_ns() - t0;
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_walk_step);
@@ -1136,11 +1195,13 @@ EXPORT_SYMBOL_IF_KUNIT(pgw_walk_step);
  */
 int pgw_walk_range(struct pgw_walk *w)
 {
+	u64 t0 = ktime_get_ns();
 	int err = 0;
 
 	pgw_walk_begin(w);
 	while (!err && w->addr < w->end)
 		err = pgw_walk_step(w);
+	w->totals.ns = ktime_get_ns() - t0;
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(pgw_walk_range);

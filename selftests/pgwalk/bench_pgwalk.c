@@ -3,13 +3,16 @@
  * Benchmark: read the records of a mapping from the twin and from
  * /proc/self/pagemap, like with like. Both take the mmap lock per 2 MiB
  * (the twin steps as pagemap_read() does), both are read with the same
- * 1 GiB pread(), and which side reads first alternates from one repetition
- * to the next. Mappings: dense anonymous 4 KiB pages, dense THPs (asserted
- * PMD-mapped), sparse anonymous (one page in 64 touched) and a shared file
- * (tmpfs, read in). Prints one "mmtwin-bench:" line per mapping: ns per
- * page of each, the ratio twin / pagemap of the best reads and the median
- * and quartiles of the paired ratios (the host's load shows in their
- * spread), after one line with the conditions of the run.
+ * pread()s of CHUNK bytes of records, and which side reads first
+ * alternates from one pair of reads to the next. Mappings: dense
+ * anonymous 4 KiB pages, dense THPs (asserted PMD-mapped), sparse
+ * anonymous (one page in 64 touched) and a shared file (tmpfs, read in).
+ * Prints one "mmtwin-bench:" line per mapping: ns per page of each side's
+ * best and median read, the ratio twin / pagemap of the best reads and the
+ * median and quartiles of the PAIRS paired ratios (the host's load shows
+ * in their spread), after one line with the conditions of the run
+ * (kernel, CPUs, the CPU flags that make copy_to_user() "rep movsb", the
+ * clocksource).
  * Exits 1 if a record differs or a setup step fails.
  */
 #define _GNU_SOURCE
@@ -29,7 +32,9 @@
 #define DIR	"/sys/kernel/debug/mmtwin/pgwalk"
 #define SIZE	(1UL << 30)
 #define HPAGE	(2UL << 20)
-#define REPS	41
+#define CHUNK	(32UL << 20)
+#define ROUNDS	41
+#define PAIRS	(ROUNDS * (int)(SIZE / CHUNK))
 
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
@@ -57,8 +62,9 @@ static uint64_t timed_read(int fd, unsigned long addr, size_t n, uint64_t *buf)
 }
 
 struct result {
-	uint64_t best_k, best_t;
-	double ratios[REPS];
+	double ratios[PAIRS], ns_k[PAIRS], ns_t[PAIRS];
+	/* the ratios again, by the side that read first */
+	double twin_first[PAIRS / 2], pagemap_first[PAIRS / 2];
 	size_t mismatches;
 	bool short_read;
 };
@@ -70,43 +76,54 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void min_into(uint64_t *best, uint64_t t)
-{
-	if (t < *best)
-		*best = t;
-}
-
 /*
- * REPS paired reads; the side that reads first alternates, so a cache
- * warmed by the first read favours each side equally often. Every pair's
- * records are compared.
+ * ROUNDS rounds over the whole mapping, each read CHUNK by CHUNK from
+ * both sides in turn: a read short enough that most pairs are not cut by
+ * the host's scheduler (its time slices are milliseconds; a 1 GiB read
+ * took 10 to 50 ms), so the median pair is one neither side lost time
+ * in. The side that reads first alternates from pair to pair, so a cache
+ * warmed by the first read favours each side equally often. Each round's
+ * records are compared in full.
  */
-static void measure(int pfd, int tfd, unsigned long addr, size_t n,
-		    uint64_t *a, uint64_t *b, struct result *r)
+static void measure(int pfd, int tfd, unsigned long addr, uint64_t *a,
+		    uint64_t *b, struct result *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->best_k = r->best_t = UINT64_MAX;
-	for (int i = 0; i < REPS; i++) {
-		uint64_t k, t;
+	const size_t n = CHUNK / 4096;
+	int pair = 0, nt = 0, nk = 0;
 
-		if (i % 2) {
-			t = timed_read(tfd, addr, n, b);
-			k = timed_read(pfd, addr, n, a);
-		} else {
-			k = timed_read(pfd, addr, n, a);
-			t = timed_read(tfd, addr, n, b);
+	memset(r, 0, sizeof(*r));
+	for (int i = 0; i < ROUNDS; i++) {
+		for (unsigned long c = 0; c < SIZE / CHUNK; c++, pair++) {
+			unsigned long at = addr + c * CHUNK;
+			uint64_t *ka = a + c * n, *tb = b + c * n, k, t;
+
+			if ((i + c) % 2) {
+				t = timed_read(tfd, at, n, tb);
+				k = timed_read(pfd, at, n, ka);
+			} else {
+				k = timed_read(pfd, at, n, ka);
+				t = timed_read(tfd, at, n, tb);
+			}
+			if (!k || !t) {
+				r->short_read = true;
+				return;
+			}
+			r->ratios[pair] = (double)t / k;
+			if ((i + c) % 2)
+				r->twin_first[nt++] = r->ratios[pair];
+			else
+				r->pagemap_first[nk++] = r->ratios[pair];
+			r->ns_k[pair] = (double)k / n;
+			r->ns_t[pair] = (double)t / n;
 		}
-		if (!k || !t) {
-			r->short_read = true;
-			return;
-		}
-		min_into(&r->best_k, k);
-		min_into(&r->best_t, t);
-		r->ratios[i] = (double)t / k;
-		for (size_t j = 0; j < n; j++)
+		for (size_t j = 0; j < SIZE / 4096; j++)
 			r->mismatches += a[j] != b[j];
 	}
-	qsort(r->ratios, REPS, sizeof(r->ratios[0]), cmp_double);
+	qsort(r->ratios, PAIRS, sizeof(r->ratios[0]), cmp_double);
+	qsort(r->ns_k, PAIRS, sizeof(r->ns_k[0]), cmp_double);
+	qsort(r->ns_t, PAIRS, sizeof(r->ns_t[0]), cmp_double);
+	qsort(r->twin_first, PAIRS / 2, sizeof(double), cmp_double);
+	qsort(r->pagemap_first, PAIRS / 2, sizeof(double), cmp_double);
 }
 
 /* AnonHugePages of the VMA holding @p, in kB; -1 if not found. */
@@ -177,7 +194,7 @@ static int run(enum kind kind, uint64_t *a, uint64_t *b)
 {
 	const char *name = kind_names[kind];
 	size_t n = SIZE / 4096;
-	struct result r;
+	static struct result r;
 	char *raw = NULL, *p, req[32];
 	int pfd, tfd, fd, ret = 1;
 
@@ -195,17 +212,18 @@ static int run(enum kind kind, uint64_t *a, uint64_t *b)
 		goto out;
 	}
 	sleep(1);	/* let the work the population queued settle */
-	measure(pfd, tfd, (unsigned long)p, n, a, b, &r);
+	measure(pfd, tfd, (unsigned long)p, a, b, &r);
 	close(pfd);
 	close(tfd);
 	if (r.short_read) {
 		printf("mmtwin-bench: pgwalk %s: a read came up short\n", name);
 		goto out;
 	}
-	printf("mmtwin-bench: pgwalk %-6s 1GiB pages=%zu pagemap_ns_per_page=%.2f twin_ns_per_page=%.2f ratio_best=%.3f ratio_median=%.3f ratio_quartiles=%.3f-%.3f mismatches=%zu\n",
-	       name, n, (double)r.best_k / n, (double)r.best_t / n,
-	       (double)r.best_t / r.best_k, r.ratios[REPS / 2],
-	       r.ratios[REPS / 4], r.ratios[3 * REPS / 4], r.mismatches);
+	printf("mmtwin-bench: pgwalk %-6s 1GiB pages=%zu pagemap_ns_per_page=%.2f twin_ns_per_page=%.2f median_pagemap_ns=%.2f median_twin_ns=%.2f ratio_best=%.3f ratio_median=%.3f ratio_quartiles=%.3f-%.3f ratio_median_twin_first=%.3f ratio_median_pagemap_first=%.3f mismatches=%zu\n",
+	       name, n, r.ns_k[0], r.ns_t[0], r.ns_k[PAIRS / 2], r.ns_t[PAIRS / 2],
+	       r.ns_t[0] / r.ns_k[0], r.ratios[PAIRS / 2],
+	       r.ratios[PAIRS / 4], r.ratios[3 * PAIRS / 4],
+	       r.twin_first[PAIRS / 4], r.pagemap_first[PAIRS / 4], r.mismatches);
 	ret = r.mismatches ? 1 : 0;
 out:
 	if (raw)
@@ -215,15 +233,57 @@ out:
 	return ret;
 }
 
-/* What the numbers below were measured under, so they can be compared. */
+/* Whether the CPU flags line of /proc/cpuinfo names @flag. */
+static bool cpu_has(const char *flag)
+{
+	char line[4096], word[64];
+	bool found = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return false;
+	snprintf(word, sizeof(word), " %s ", flag);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		line[strcspn(line, "\n")] = ' ';
+		found = strstr(line, word) != NULL;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(buf, size, f))
+		snprintf(buf, size, "?");
+	buf[strcspn(buf, "\n")] = 0;
+	if (f)
+		fclose(f);
+}
+
+/*
+ * What the numbers below were measured under, so they can be compared:
+ * also the CPU flags that choose how copy_to_user() copies (ERMS, FSRM:
+ * "rep movsb") and the clock the kernel reads.
+ */
 static void print_conditions(void)
 {
+	char clock[64], load[64];
 	struct utsname u;
 
 	if (uname(&u))
 		snprintf(u.release, sizeof(u.release), "?");
-	printf("mmtwin-bench: pgwalk conditions: kernel=%s cpus=%ld size=%luMiB reps=%d lock=per-2MiB(both) first=alternating records=compared-every-pair thp=asserted-pmd-mapped\n",
-	       u.release, sysconf(_SC_NPROCESSORS_ONLN), SIZE >> 20, REPS);
+	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  clock, sizeof(clock));
+	read_line("/proc/loadavg", load, sizeof(load));
+	printf("mmtwin-bench: pgwalk conditions: kernel=%s cpus=%ld erms=%d fsrm=%d clocksource=%s guest_loadavg=\"%s\" size=%luMiB chunk=%luMiB rounds=%d pairs=%d lock=per-2MiB(both) first=alternating records=compared-every-pair thp=asserted-pmd-mapped\n",
+	       u.release, sysconf(_SC_NPROCESSORS_ONLN), cpu_has("erms"),
+	       cpu_has("fsrm"), clock, load, SIZE >> 20, CHUNK >> 20, ROUNDS,
+	       PAIRS);
 }
 
 int main(void)
