@@ -42,6 +42,29 @@ bt_run()
 	sed 's/^/# /' "$out"
 }
 
+# bt_run_nested OUTER INNER: OUTER runs "bpftrace INNER -c WORKLOAD" (the
+# script in $work) as its command, so both trace all of one workload, each
+# with all its probes attached first. Each keeps its own output and status:
+# bt_use picks the one the checks that follow read.
+bt_run_nested()
+{
+	echo "timeout 240 bpftrace $BT_DIR/$2 -c '/bin/sh $work' >$out.$2 2>&1; echo \$? >$out.$2.rc" >"$work.outer"
+	timeout 300 bpftrace "$BT_DIR/$1" -c "/bin/sh $work.outer" >"$out.$1" 2>&1
+	echo $? >"$out.$1.rc"
+	for t in "$1" "$2"; do
+		echo "# $t:"
+		sed 's/^/# /' "$out.$t" 2>/dev/null
+	done
+}
+
+# bt_use TOOL: TOOL's output and status (of bt_run_nested) for check.
+bt_use()
+{
+	cp "$out.$1" "$out" 2>/dev/null || : >"$out"
+	bt_rc=$(cat "$out.$1.rc" 2>/dev/null)
+	[ -n "$bt_rc" ] || bt_rc="none, $1 did not run"
+}
+
 # kernel_pressure: shell lines (for $work) that make the kernel's own
 # reclaim run on one node, touching little memory (each page the guest
 # touches is the host's too, and Debian's kernel zeroes each page it hands
@@ -115,6 +138,6 @@ check()
 
 bt_done()
 {
-	rm -f "$out" "$work"
+	rm -f "$out" "$out".* "$work" "$work".*
 	[ $fails -eq 0 ]
 }
