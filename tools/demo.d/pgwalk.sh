@@ -59,11 +59,11 @@ head -n 12 $D/walk
 K=/sys/kernel/debug/page_tables/kernel
 echo
 if [ -r $K ]; then
-	# Read both from this shell: every reader process has its own
+	# Read both in one process: every reader process has its own
 	# vmalloc'ed kernel stack, which would show up as a difference.
-	slurp() { while IFS= read -r l; do printf '%s\n' "$l"; done <"$1"; }
-	slurp $K >/tmp/kernel.ptdump
-	slurp $D/kernel >/tmp/kernel.twin
+	# One awk does it in less CPU time than a shell "read" loop did.
+	awk -v k=$K '{ print >(FILENAME == k ? "/tmp/kernel.ptdump" : "/tmp/kernel.twin") }' \
+		$K $D/kernel
 	echo "=== pgwalk: kernel tables, twin vs $K: $(wc -l </tmp/kernel.twin) vs $(wc -l </tmp/kernel.ptdump) lines"
 	if cmp -s /tmp/kernel.ptdump /tmp/kernel.twin; then
 		echo "identical"
