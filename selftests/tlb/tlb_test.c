@@ -387,20 +387,34 @@ TEST_F(tlb, munmap_ceiling)
 	EXPECT_LE(32 + 33 + 9 + 10, twin_misc("nr_tlb_local_flush_one"));
 }
 
-/* 2. CPU 1 runs the mm in user space: an IPI, a ranged remote flush. */
+/*
+ * 2. CPU 1 runs the mm in user space: an IPI, a ranged remote flush.
+ * Unless a kernel thread took CPU 1 just then (seen on Debian's kernel, a
+ * kworker): the CPU is lazy, and the IPI only moves it to init_mm, with no
+ * remote flush to trace. So without the ranged flush on CPU 1 the next 4
+ * pages are unmapped, at most 5 tries; a kernel that never flushes there
+ * still fails.
+ */
 TEST_F(tlb, ipi_to_running_cpu)
 {
 	char *p = map_prefaulted(64);
 	struct helper h;
+	int try;
 	long irq0;
-	char *t;
+	char *t = NULL;
 
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, helper_start(&h, false, p));
-	irq0 = tlb_irqs(1);
-	ASSERT_EQ(0, trace_start());
-	munmap(p + 8 * PG, 4 * PG);
-	t = trace_take();
+	for (try = 0; try < 5; try++) {
+		free(t);
+		irq0 = tlb_irqs(1);
+		ASSERT_EQ(0, trace_start());
+		munmap(p + (8 + 4 * try) * PG, 4 * PG);
+		t = trace_take();
+		if (!t || count(t, -1, 1, R_REMOTE, 4, false) == 1)
+			break;
+		TH_LOG("try %d: no ranged flush on CPU 1:\n%s", try, t);
+	}
 	helper_stop(&h);
 	ASSERT_NE(NULL, t);
 	EXPECT_EQ(1, count(t, getpid(), 0, R_IPI, 4, false)) TH_LOG("%s", t);
