@@ -349,7 +349,7 @@ static int watch_usage(void)
 static int watch(const struct ctx *c, const struct options *o)
 {
 	const struct section *sec = NULL;
-	double t0 = now_s(), next = t0;
+	double t0, next;
 	struct kswapd_marks marks;
 	long i;
 	int k;
@@ -369,6 +369,12 @@ static int watch(const struct ctx *c, const struct options *o)
 	catch_stop_signals();
 	if (!sec)
 		kswapd_marks_start(&marks, c->roots.tracefs);
+	/*
+	 * Time 0 is the first sample, after the tracefs instances are set up
+	 * (slow on a busy machine); a mark from that setup reads just below 0.
+	 */
+	t0 = now_s();
+	next = t0;
 	for (i = 0; !o->count || i < o->count; i++) {
 		if (sec)
 			sample_section(c, o, sec, now_s() - t0, i == 0);
