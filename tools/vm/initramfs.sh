@@ -68,9 +68,20 @@ build_base()
 for prog in $BASE_PROGS; do
 	[ -x "$prog" ] || die "$prog is missing (run tools/vm/deps.sh)"
 done
-# shellcheck disable=SC2086
-base_key=$( (sha256sum /bin/busybox $BASE_PROGS "$0") | sha256sum | cut -c1-10)
-base="$MMTWIN_CACHE/initramfs-base-$base_key.cpio"
+# The key: the programs' and this script's contents (not their paths: every
+# checkout shares one base) and each library's name, size and time (an
+# upgrade of LLVM makes a new base without hashing 200 MB on every run).
+base_key()
+{
+	local prog
+
+	# shellcheck disable=SC2086
+	cat /bin/busybox $BASE_PROGS "$0"
+	for prog in $BASE_PROGS; do
+		ldd "$prog" | grep -o '/[^ ]*' | xargs stat -L -c '%n %s %Y'
+	done
+}
+base="$MMTWIN_CACHE/initramfs-base-$(base_key | sha256sum | cut -c1-10).cpio"
 if [ ! -f "$base" ]; then
 	lock_cache "$base"
 	if [ ! -f "$base" ]; then
@@ -78,6 +89,10 @@ if [ ! -f "$base" ]; then
 		build_base "$base"
 	fi
 fi
+# Each base is about 200 MB: one unused for two days goes (with its lock).
+touch "$base"
+find "$MMTWIN_CACHE" -maxdepth 1 -name 'initramfs-base-*.cpio' -mtime +1 \
+	-printf '%p\n%p.lock\n' | xargs -r rm -f
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
