@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +24,26 @@ static inline int write_file(const char *path, const char *s)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/*
+ * @pages 4 KiB pages of private anonymous memory, each written once so it
+ * is mapped, and kept off THP so each stays a PTE of its own; NULL if the
+ * mmap() fails.
+ */
+static inline char *map_prefaulted(size_t pages)
+{
+	const size_t pg = 4096;
+	char *p = mmap(NULL, pages * pg, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t i;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, pages * pg, MADV_NOHUGEPAGE);
+	for (i = 0; i < pages; i++)
+		p[i * pg] = 1;
+	return p;
 }
 
 /*

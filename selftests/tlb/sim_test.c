@@ -87,20 +87,6 @@ static int set_array(const char *array, long entries, long ways)
 	return set_geom(w, 1) ?: set_geom(e, entries) ?: set_geom(w, ways);
 }
 
-static char *map_pages(size_t pages)
-{
-	char *p = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t i;
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, pages * PG, MADV_NOHUGEPAGE);
-	for (i = 0; i < pages; i++)
-		p[i * PG] = 1;
-	return p;
-}
-
 /* @n huge pages, THP-backed; NULL if THP did not back them. */
 static char *map_thp(size_t n)
 {
@@ -149,7 +135,7 @@ TEST_F(sim, known_list)
 {
 	static const int order[] = { 0, 1, 2, 3, 4, 0, 4, 1 };
 	char list[512] = "list";
-	char *p = map_pages(8);
+	char *p = map_prefaulted(8);
 	long long levels;
 	int i, try;
 
@@ -205,7 +191,7 @@ TEST_F_TIMEOUT(sim, thp_reach, 120)
 {
 	size_t len = 16UL << 20, pages = len / PG;
 	long long small_levels, huge_levels;
-	char *small = map_pages(pages), *huge;
+	char *small = map_prefaulted(pages), *huge;
 
 	if (access(THP, F_OK))
 		SKIP(return, "no THP: CONFIG_TRANSPARENT_HUGEPAGE is off");
@@ -229,7 +215,7 @@ TEST_F_TIMEOUT(sim, thp_reach, 120)
  */
 TEST_F(sim, live_flush)
 {
-	char *p = map_pages(9);
+	char *p = map_prefaulted(9);
 
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, second_pass(p, 8 * PG));
@@ -247,7 +233,7 @@ TEST_F(sim, live_flush)
 /* An address with nothing mapped is a fault, not an access. */
 TEST_F(sim, unmapped_faults)
 {
-	char *p = map_pages(2);
+	char *p = map_prefaulted(2);
 
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, munmap(p + PG, PG));
@@ -259,7 +245,7 @@ TEST_F(sim, unmapped_faults)
 /* "random" and "stride" patterns over 8 pages touch exactly those. */
 TEST_F(sim, patterns)
 {
-	char *p = map_pages(64);
+	char *p = map_prefaulted(64);
 	int try;
 
 	ASSERT_NE(NULL, p);
@@ -281,7 +267,7 @@ TEST_F(sim, patterns)
 /* Bad commands and bad geometry are refused and change nothing. */
 TEST_F(sim, rejects_bad_input)
 {
-	char *p = map_pages(1);
+	char *p = map_prefaulted(1);
 
 	ASSERT_NE(NULL, p);
 	EXPECT_EQ(-EINVAL, sim("bogus"));

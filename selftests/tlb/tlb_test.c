@@ -199,20 +199,6 @@ static long tlb_irqs(int cpu)
 	return v;
 }
 
-static char *map_prefaulted(size_t pages)
-{
-	char *p = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	size_t i;
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, pages * PG, MADV_NOHUGEPAGE);
-	for (i = 0; i < pages; i++)
-		p[i * PG] = 1;
-	return p;
-}
-
 /* A second thread on CPU 1: spinning in user space, or blocked in read(). */
 struct helper {
 	pthread_t thread;
