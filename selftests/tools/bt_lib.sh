@@ -3,6 +3,8 @@
 # workload and check the lines it promises. Prints TAP.
 
 BT_DIR=$(dirname "$0")/bpftrace
+# Absolute: the workload scripts run from wherever bpftrace does.
+BT_LIB_DIR=$(cd "$(dirname "$0")" && pwd)
 CTL=/sys/kernel/debug/mmtwin/buddy/control
 out=/tmp/bt-out.$$
 work=/tmp/bt-work.$$
@@ -92,16 +94,9 @@ M=/proc/sys/vm/min_free_kbytes
 mkdir -p /tmp/bt-tmpfs && mount -t tmpfs -o size=128m bt /tmp/bt-tmpfs
 dd if=/dev/zero of=/tmp/bt-tmpfs/cushion bs=1M count=16 2>/dev/null
 old=$(cat $M)
-set -- $(awk -v head=$((32 * 256)) '
-	/^Node/ { n = $2 + 0 }
-	$1 == "pages" && $2 == "free" { f[n] += $3 }
-	$1 == "managed" { m[n] += $2; all += $2 }
-	END {
-		for (i in m)
-			if (m[i] && (t == "" || f[i] / m[i] < f[t] / m[t]))
-				t = i
-		printf "%d %d\n", t, (f[t] - head) * all / m[t] * 4
-	}' /proc/zoneinfo)
+EOS
+	echo "set -- \$(awk -v head=\$((32 * 256)) -f '$BT_LIB_DIR/pressure_node.awk' /proc/zoneinfo)"
+	cat <<'EOS'
 node=$1 raise=$2
 N=/sys/devices/system/node/node$node/hugepages/hugepages-2048kB/nr_hugepages
 [ "$raise" -gt "$old" ] && echo $raise >$M

@@ -66,16 +66,9 @@ arena=$(cat /sys/kernel/mmtwin/buddy/arena_mb)
 dd if=/dev/zero of=/tmp/watch.fill bs=1M count=64 2>/dev/null
 M=/proc/sys/vm/min_free_kbytes
 old=$(cat $M)
-set -- $(awk -v head=$((128 * 256)) '
-	/^Node/ { n = $2 + 0 }
-	$1 == "pages" && $2 == "free" { f[n] += $3 }
-	$1 == "managed" { m[n] += $2; all += $2 }
-	END {
-		for (i in m)
-			if (m[i] && (t == "" || f[i] / m[i] < f[t] / m[t]))
-				t = i
-		printf "%d %d\n", t, (f[t] - head) * all / m[t] * 4
-	}' /proc/zoneinfo)
+# The node and the value, as kernel_pressure picks them (its awk file is
+# installed with the selftests, like mmtwin-compare).
+set -- $(awk -v head=$((128 * 256)) -f /mmtwin/selftests/tools/pressure_node.awk /proc/zoneinfo)
 node=$1 raise=$2
 N=/sys/devices/system/node/node$node/hugepages/hugepages-2048kB/nr_hugepages
 [ "$raise" -gt "$old" ] && echo $raise >$M
