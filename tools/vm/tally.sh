@@ -40,5 +40,6 @@ vm_collect()
 		result FAIL "$label: reporter exits 0 with counts (status ${rc:-none})"
 	fi
 	log "$label: console $dir/console.log, results $dir/results.txt"
+	[ ! -s "$dir/qemu.time" ] || log "$label: QEMU $(cat "$dir/qemu.time")"
 }
 
