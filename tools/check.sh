@@ -146,11 +146,11 @@ stage_done "deps+kernel"
 # The VMs are the long pole: the test VM's run is most of make check's
 # time, and much of it the guest waiting (for kswapd, for a watch's next
 # sample). So each VM boots as soon as its own modules and the selftests
-# are built, and every other host check runs at a lower priority (nice):
+# are built, and every other host check runs at the lowest priority (nice 19):
 # it takes what the VMs leave idle instead of slowing them down.
 # (start runs each job in a subshell of its own, which low renices: the
 # jobs are shell functions as often as programs.)
-low() { renice -n 10 -p "$BASHPID" >/dev/null; "$@"; }
+low() { renice -n 19 -p "$BASHPID" >/dev/null; "$@"; }
 
 # Stage 1: the builds the VMs need, and the other host checks behind them.
 log "building modules for $release, $stock_rel, $(basename "$old_hdr"), and the selftests"

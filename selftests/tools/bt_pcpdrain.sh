@@ -3,7 +3,8 @@
 # tools/bpftrace/pcpdrain.bt sees the twin's pcp lists drained (2000 order-0
 # pages freed overflow them; "drain" empties them) and the kernel's (a
 # 128 MiB tmpfs file freed at once overflows the lists of 6.12's largest
-# pcp high, and their decay drains them within seconds). The twin's totals
+# pcp high at once; 1.5 s after, the per-second line has shown them, since
+# @second is printed only by the interval probe). The twin's totals
 # are exact: its pages drained, and its blocks by order and type times
 # their size, each equal to what the twin's own pcp_drain counters moved by
 # while the script ran (nothing else uses the twin meanwhile); an order
@@ -21,10 +22,10 @@ echo alloc bt_pcp 2000 0 movable >$CTL
 echo free bt_pcp >$CTL
 echo drain >$CTL
 $pcp_drained >$work.after
-sleep 2
+sleep 1
 dd if=/dev/zero of=/tmp/bt-file bs=1M count=128 2>/dev/null
 rm -f /tmp/bt-file
-sleep 3
+sleep 1.5
 EOS
 bt_run pcpdrain.bt
 check '^Tracing pcp drains' "prints its banner"

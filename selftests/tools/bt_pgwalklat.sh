@@ -8,7 +8,13 @@ bt_load mmtwin_pgwalk
 D=/sys/kernel/debug/mmtwin/pgwalk
 sleep 300 &
 pid=$!
-sleep 1
+# Until it sleeps in nanosleep (at most 5 s): past its exec, so the
+# address space is the one it keeps.
+i=0
+while [ $i -lt 100 ] && ! grep -q nanosleep /proc/$pid/wchan 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+done
 cat >"$work" <<EOS
 echo pid $pid >$D/request
 cat $D/totals >/dev/null

@@ -37,7 +37,13 @@ echo "alloc cmp_a 4 9 movable" >$B/control &&
 
 sleep 300 &
 pid=$!
-sleep 1
+# Until it sleeps in nanosleep (at most 5 s): past its exec, so the
+# address space is the one it keeps.
+i=0
+while [ $i -lt 100 ] && ! grep -q nanosleep /proc/$pid/wchan 2>/dev/null; do
+	sleep 0.05
+	i=$((i + 1))
+done
 pgfree() { awk '/^pgfree / { print $2 }' /proc/vmstat; }
 pgscan() { awk '/^pgscan_kswapd / { print $2 }' /proc/vmstat; }
 psi_total() { awk '/^some / { sub("total=", "", $5); print $5 }' /proc/pressure/memory; }
@@ -152,18 +158,18 @@ rc=$?
 ok $? "--json: every section, nothing skipped"
 
 # 10. --watch: one line per twin zone and side per sample.
-"$C" --watch 0.5 --count 3 >$out.watch
+"$C" --watch 0.2 --count 3 >$out.watch
 zones=$(grep -c '^Node' $B/buddyinfo)
 [ "$(grep -c ' twin ' $out.watch)" = $((3 * zones)) ] &&
 	[ "$(grep -c ' kernel ' $out.watch)" = $((3 * zones)) ]
-ok $? "--watch 0.5 --count 3: 3 samples of $zones zones, both sides"
+ok $? "--watch 0.2 --count 3: 3 samples of $zones zones, both sides"
 sed 's/^/# /' $out.watch
-"$C" --watch 0.5 --count 2 --section reclaim >$out.watch
+"$C" --watch 0.2 --count 2 --section reclaim >$out.watch
 rows=$(wc -l <$R/vmstat)
 [ "$(grep -c ' twin pgscan_kswapd ' $out.watch)" = 2 ] &&
 	[ "$(grep -c ' kernel pgscan_kswapd ' $out.watch)" = 2 ] &&
 	[ "$(grep -c ' twin ' $out.watch)" -ge $((2 * rows)) ]
-ok $? "--watch 0.5 --count 2 --section reclaim: 2 samples of the counters, both sides"
+ok $? "--watch 0.2 --count 2 --section reclaim: 2 samples of the counters, both sides"
 
 # 11. Without mmtwin_pgwalk: reported and skipped, exit 0.
 kill $pid

@@ -26,9 +26,20 @@ T=/sys/kernel/debug/mmtwin/buddy
 R=/sys/kernel/debug/mmtwin/reclaim
 [ -w $T/control ] || { echo "watch: mmtwin_buddy is not loaded"; exit 0; }
 
-INTERVAL=0.5
+# The pace: one sample per INTERVAL seconds, and the workload's pauses in
+# intervals (STEP one, PAUSE two), so a faster watch keeps its samples per
+# step. make demo samples every 0.5 s; the walkthrough's test
+# (selftests/tools/walkthrough.sh) every 0.2 s.
+INTERVAL=${MMTWIN_WATCH_INTERVAL:-0.5}
+case "$INTERVAL" in
+0.[1-9]|0.[1-9]5|[1-5]|[1-4].[05]) ;;
+*) echo "watch: MMTWIN_WATCH_INTERVAL must be 0.1 to 5 seconds, not '$INTERVAL'"; exit 1 ;;
+esac
+set -- $(awk -v i="$INTERVAL" 'BEGIN { print i, 2 * i }')
+STEP=$1 PAUSE=$2
 mmtwin-compare --watch $INTERVAL >/tmp/watch.txt &
 watcher=$!
+# Its tracefs instances for the kswapd marks are set up within a second.
 sleep 1
 
 group=0
@@ -40,7 +51,7 @@ if [ -w $R/control ]; then
 fi
 echo "=== watch: the twin filled 4 MB at a time (its kswapd evicting a file group of $group pages),"
 echo "    then the kernel given 32 MB of huge pages at a time (min_free_kbytes raised)"
-sleep 1
+sleep $PAUSE
 i=0 failed=""
 while [ $i -lt 24 ]; do
 	if ! echo "alloc w$i 512 1 movable" >$T/control 2>/dev/null; then
@@ -48,19 +59,19 @@ while [ $i -lt 24 ]; do
 		break
 	fi
 	i=$((i + 1))
-	sleep 0.5
+	sleep $STEP
 done
 echo "twin: ${i} steps of 512 order-1 blocks; step $failed failed (below the min watermark)"
-sleep 1
+sleep $PAUSE
 j=0
 while [ $j -lt $i ]; do
 	echo "free w$j" >$T/control
 	j=$((j + 1))
-	[ $((j % 2)) -eq 0 ] && sleep 0.5
+	[ $((j % 2)) -eq 0 ] && sleep $STEP
 done
 echo drain >$T/control
 [ $group -gt 0 ] && echo "destroy watch" >$R/control
-sleep 1
+sleep $PAUSE
 
 arena=$(cat /sys/kernel/mmtwin/buddy/arena_mb)
 dd if=/dev/zero of=/tmp/watch.fill bs=1M count=64 2>/dev/null
@@ -82,19 +93,28 @@ while [ $more = 1 ] && [ $k -lt 24 ]; do
 		[ "$now" -gt $got ] || { more=0; break; }
 		got=$now n=$((n + 1))
 	done
-	sleep 0.5
+	sleep $STEP
 done
 [ $more = 0 ] && why="step $k got $n (the node had no more)" || why="stopped after $k"
 echo "kernel: min_free_kbytes $old -> $(cat $M) (node $node: 128 MiB above min);" \
 	"$got huge pages of node $node in $k steps of 16; $why"
-sleep 1
+sleep $PAUSE
 echo $old >$M
 echo 0 >$N
 rm -f /tmp/watch.fill
-sleep 3
+# Until every node whose kswapd the watch marked has it asleep again (its
+# last mark a sleep), for at most 10 s: under TCG it may be mid-way through
+# a reclaim pass of a second or two. The watcher writes a line at a time.
+w=0
+while [ $w -lt 50 ] && ! awk '$1 == "#" && $2 == "mark" && $4 == "kernel" { last[$5] = $6 }
+	END { n = 0; for (k in last) { n++; if (last[k] != "kswapd_sleep") exit 1 }; exit (n == 0) }' /tmp/watch.txt; do
+	sleep 0.2
+	w=$((w + 1))
+done
+sleep $STEP
 echo "$arena" >/sys/kernel/mmtwin/buddy/arena_mb 2>/dev/null ||
 	echo "watch: the twin's arena could not grow back to $arena MB"
-sleep 1
+sleep $PAUSE
 kill $watcher
 wait $watcher 2>/dev/null
 echo "watch: $(grep -c '^[0-9.]* twin ' /tmp/watch.txt) twin and $(grep -c '^[0-9.]* kernel ' /tmp/watch.txt) kernel samples"
