@@ -203,7 +203,9 @@ if [ "$host" != 0 ]; then
 	for h in "$MMTWIN_TOP"/tools/testing/*/Makefile; do
 		[ -e "$h" ] || continue
 		name="harness $(basename "$(dirname "$h")")"
-		start "$name" low make -C "$(dirname "$h")" run
+		# The dkms harness installs the stock build's modules.
+		start "$name" low env MMTWIN_DKMS_BUILT="$build/$stock_rel" \
+			make -C "$(dirname "$h")" run
 	done
 	finish "make W=1 (Debian $old_name)" --no-warnings
 	finish "make C=2 sparse ($release)" --no-warnings

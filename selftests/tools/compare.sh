@@ -204,8 +204,8 @@ echo "kswapd 1" >$R/control
 echo "create cmp_fill file $pages" >$R/control
 echo "touch cmp_fill 0 $pages" >$R/control
 i=0
-while [ $i -lt 60 ] && grep -q 'kswapd [nr]' $R/stats; do
-	sleep 0.5
+while [ $i -lt 300 ] && grep -q 'kswapd [nr]' $R/stats; do
+	sleep 0.1
 	i=$((i + 1))
 done
 echo "destroy cmp_fill" >$R/control
