@@ -214,7 +214,7 @@ if [ "$host" != 0 ]; then
 		finish "harness $(basename "$(dirname "$h")")"
 	done
 fi
-stage_done "host checks"
+stage_done "host checks beside the VMs"
 [ $test_ok = 1 ] || result FAIL "vm-$variant: not booted, its build failed"
 [ $stock_ok = 1 ] || result FAIL "stock-$stock_rel: not booted, its build failed"
 for lane in test stock; do
@@ -226,7 +226,7 @@ for lane in test stock; do
 		vm_collect "stock-$stock_rel" "$MMTWIN_OUT/vm/stock-$stock_rel"
 	fi
 done
-stage_done "VMs"
+stage_done "the VMs after them"
 
 log "logs: $logs and $MMTWIN_OUT/vm/"
 log "time: ${timings[*]}; total $(( $(date +%s) - t0 ))s"
