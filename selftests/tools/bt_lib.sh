@@ -6,6 +6,7 @@ BT_DIR=$(dirname "$0")/bpftrace
 # Absolute: the workload scripts run from wherever bpftrace does.
 BT_LIB_DIR=$(cd "$(dirname "$0")" && pwd)
 CTL=/sys/kernel/debug/mmtwin/buddy/control
+. "$BT_LIB_DIR/wait_lib.sh"
 out=/tmp/bt-out.$$
 work=/tmp/bt-work.$$
 

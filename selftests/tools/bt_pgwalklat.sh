@@ -8,13 +8,7 @@ bt_load mmtwin_pgwalk
 D=/sys/kernel/debug/mmtwin/pgwalk
 sleep 300 &
 pid=$!
-# Until it sleeps in nanosleep (at most 5 s): past its exec, so the
-# address space is the one it keeps.
-i=0
-while [ $i -lt 100 ] && ! grep -q nanosleep /proc/$pid/wchan 2>/dev/null; do
-	sleep 0.05
-	i=$((i + 1))
-done
+wait_in_nanosleep $pid
 cat >"$work" <<EOS
 echo pid $pid >$D/request
 cat $D/totals >/dev/null

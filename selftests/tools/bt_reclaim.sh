@@ -24,7 +24,7 @@ pages=$(( $(twin_managed) * 3 / 2 ))
 	echo "echo 'create bt_fill file $pages' >$R"
 	echo "echo 'touch bt_fill 0 $pages' >$R"
 	# The twin's kswapds back to sleep (at most 30 s).
-	echo "i=0; while [ \$i -lt 300 ] && grep -q 'kswapd [nr]' $D/stats; do sleep 0.1; i=\$((i + 1)); done"
+	echo ". '$BT_LIB_DIR/wait_lib.sh'; wait_twin_kswapds_asleep"
 	echo "echo 'destroy bt_fill' >$R"
 	echo "echo 'kswapd 0' >$R"
 	echo "echo 'create bt_fill file $pages' >$R"

@@ -5,6 +5,7 @@
 # files and the kernel's say (read back here with awk), --json and --watch
 # work, and a twin that is not loaded is reported, not a crash. Prints TAP.
 
+. "$(dirname "$0")/wait_lib.sh"
 C=$(dirname "$0")/mmtwin-compare
 B=/sys/kernel/debug/mmtwin/buddy
 out=/tmp/compare.$$
@@ -37,13 +38,7 @@ echo "alloc cmp_a 4 9 movable" >$B/control &&
 
 sleep 300 &
 pid=$!
-# Until it sleeps in nanosleep (at most 5 s): past its exec, so the
-# address space is the one it keeps.
-i=0
-while [ $i -lt 100 ] && ! grep -q nanosleep /proc/$pid/wchan 2>/dev/null; do
-	sleep 0.05
-	i=$((i + 1))
-done
+wait_in_nanosleep $pid
 pgfree() { awk '/^pgfree / { print $2 }' /proc/vmstat; }
 pgscan() { awk '/^pgscan_kswapd / { print $2 }' /proc/vmstat; }
 psi_total() { awk '/^some / { sub("total=", "", $5); print $5 }' /proc/pressure/memory; }
@@ -203,11 +198,7 @@ done
 echo "kswapd 1" >$R/control
 echo "create cmp_fill file $pages" >$R/control
 echo "touch cmp_fill 0 $pages" >$R/control
-i=0
-while [ $i -lt 300 ] && grep -q 'kswapd [nr]' $R/stats; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_twin_kswapds_asleep
 echo "destroy cmp_fill" >$R/control
 sleep 0.5
 kill -TERM $w

@@ -9,13 +9,9 @@ D=/sys/kernel/debug/mmtwin/pgwalk
 
 sleep 600 &
 pid=$!
-# Until it sleeps in nanosleep (at most 5 s): past its exec, so the
-# address space is the one it keeps.
-i=0
-while [ $i -lt 100 ] && ! grep -q nanosleep /proc/$pid/wchan 2>/dev/null; do
-	sleep 0.05
-	i=$((i + 1))
-done
+# (The selftests' wait_lib.sh, installed beside the demo.)
+. /mmtwin/selftests/tools/wait_lib.sh
+wait_in_nanosleep $pid
 
 echo "=== pgwalk: translation of the top of the stack of pid $pid (sleep)"
 stack=$(grep '\[stack\]' /proc/$pid/maps | cut -d' ' -f1)

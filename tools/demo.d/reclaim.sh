@@ -26,12 +26,10 @@ echo "=== a file group of 1.5x the twin's $managed pages, read once"
 echo reset > $T/control
 echo "create demo file $((managed * 3 / 2))" > $T/control
 echo "touch demo 0 $((managed * 3 / 2))" > $T/control
-# Until its kswapds are asleep again (at most 10 s).
-i=0
-while [ $i -lt 100 ] && grep -Eq 'kswapd (nap|run) ' $T/stats; do
-	sleep 0.1
-	i=$((i + 1))
-done
+# Until its kswapds are asleep again (the selftests' wait_lib.sh, installed
+# beside the demo).
+. /mmtwin/selftests/tools/wait_lib.sh
+wait_twin_kswapds_asleep
 echo "--- $T/stats"
 cat $T/stats
 echo "--- $T/timeline (kswapd not asleep, and 3 rows either side)"
